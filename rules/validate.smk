@@ -1,0 +1,24 @@
+# Validate each table against its pandera model and the tables it references.
+
+
+rule validate_table:
+    input:
+        unpack(referenced_tables),
+        csv=f"{DATA}/{{table}}.csv",
+        code=["src/goodcare/schemas.py", "src/goodcare/validate.py", "src/goodcare/readcsv.py"],
+    output:
+        parquet=f"{RES}/validated/{{table}}.parquet",
+        summary=f"{RES}/validated/{{table}}.json",
+    log:
+        f"{LOGS}/validate/{{table}}.log",
+    params:
+        report=f"{LOGS}/validate/{{table}}.report.json",
+    conda:
+        ENV
+    script:
+        "../scripts/validate_table.py"
+
+
+rule validate:
+    input:
+        expand(f"{RES}/validated/{{table}}.json", table=TABLES),

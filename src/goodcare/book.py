@@ -1,0 +1,54 @@
+"""What the book's chapter cells call: find the built results, read values and tables, emit markdown."""
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+RESULTS_ENV = "GOODCARE_RESULTS"
+
+
+def results_dir() -> Path:
+    """The results folder handed to the render by Snakemake (never a hard-coded path)."""
+    value = os.environ.get(RESULTS_ENV)
+    if not value:
+        raise RuntimeError(
+            f"{RESULTS_ENV} is not set: render the book with `snakemake --cores 4`, "
+            f"or set {RESULTS_ENV} to the results folder of a finished `snakemake analyses`."
+        )
+    return Path(value).resolve()
+
+
+@lru_cache(maxsize=None)
+def values(chapter: str) -> dict:
+    """The in-text values a chapter's analysis computed."""
+    return json.loads((results_dir() / "values" / f"{chapter}.json").read_text(encoding="utf-8"))
+
+
+def table(chapter: str, name: str) -> pd.DataFrame:
+    """A published table of a chapter, as a frame (strings kept as written)."""
+    return pd.read_csv(results_dir() / "tables" / chapter / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A pipe table, which both the HTML site and the Typst PDF render natively."""
+    return frame.to_markdown(index=False, disable_numparse=True)
+
+
+def relative_to_here(path: Path) -> str:
+    """A path relative to the chapter being executed (Quarto resolves links from the document)."""
+    return Path(os.path.relpath(path, Path.cwd())).as_posix()
+
+
+def figure_markdown(chapter: str, name: str, caption: str) -> str:
+    """Markdown for a figure: the SVG, its label, data-derived alt text and a link to its data."""
+    meta = values(chapter)["figures"][name]
+    svg = results_dir() / "figures" / chapter / f"{name}.svg"
+    data = results_dir() / "figures" / chapter / f"{name}.csv"
+    alt = meta["alt"].replace('"', "'")
+    return (
+        f'![{caption} [Data behind this figure (CSV)]({relative_to_here(data)}).]'
+        f'({relative_to_here(svg)}){{#fig-{name} fig-alt="{alt}"}}'
+    )

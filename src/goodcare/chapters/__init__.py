@@ -1,0 +1,1 @@
+"""One module per chapter: each has analyse(frames, seed, reps, level) -> ChapterResult."""

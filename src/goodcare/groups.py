@@ -1,0 +1,24 @@
+"""Provider groups (micro vs larger) and the joins that attach them to people."""
+
+import pandas as pd
+
+from goodcare import vocab
+
+
+def provider_group(size_band: pd.Series) -> pd.Series:
+    """'micro' for micro-enterprises, 'larger' for small, medium and large providers."""
+    group = size_band.map(lambda band: "micro" if band == "micro" else "larger")
+    return pd.Categorical(group, categories=vocab.PROVIDER_GROUPS, ordered=True)
+
+
+def with_organisation(people: pd.DataFrame, organisations: pd.DataFrame, columns=("size_band",)) -> pd.DataFrame:
+    """People (or their rows) with their organisation's columns and provider group attached."""
+    orgs = organisations[["org_id", *columns]]
+    merged = people.merge(orgs, on="org_id", how="left", validate="many_to_one")
+    merged["group"] = provider_group(merged["size_band"])
+    return merged
+
+
+def ordered_bands(values: pd.Series) -> pd.Categorical:
+    """Size bands as an ordered categorical (micro first)."""
+    return pd.Categorical(values, categories=vocab.SIZE_BANDS, ordered=True)

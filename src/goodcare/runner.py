@@ -1,0 +1,62 @@
+"""Glue between a Snakemake rule and a chapter's analysis function (so rule scripts stay thin)."""
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from goodcare.outputs import write_chapter
+
+
+def log_to(path: str) -> logging.Logger:
+    """Send warnings, errors and log records of this job to the rule's log file."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "w", encoding="utf-8")
+    sys.stderr = handle
+    logging.basicConfig(stream=handle, level=logging.INFO, format="%(levelname)s %(message)s", force=True)
+    return logging.getLogger("goodcare")
+
+
+def load_validated(inputs) -> dict[str, pd.DataFrame]:
+    """Read every validated parquet input, keyed by its input name."""
+    return {name: pd.read_parquet(path) for name, path in inputs.items() if str(path).endswith(".parquet")}
+
+
+def run_analysis(smk) -> None:
+    """Run the chapter named in the rule's params and write its outputs."""
+    log = log_to(smk.log[0])
+    chapter = smk.params.chapter
+    module = importlib.import_module(f"goodcare.chapters.{chapter}")
+    frames = load_validated(smk.input)
+    log.info("chapter %s: read %s", chapter, {k: len(v) for k, v in frames.items()})
+    params = {"seed": smk.params.seed, "reps": smk.params.reps, "level": smk.params.level}
+    result = module.analyse(frames, **params)
+    write_chapter(result, smk.output.tables, smk.output.figures, smk.output.values)
+    log.info("chapter %s: wrote %d tables, %d figures", chapter, len(result.tables), len(result.figures))
+
+
+def run_validation(smk) -> None:
+    """Validate one table; write its typed parquet and summary, or report every problem and exit 1."""
+    from goodcare.problems import format_report, write_json_report
+    from goodcare.outputs import write_json
+    from goodcare.schemas import MODELS
+    from goodcare.validate import REFERENCES, validate_file
+
+    log = log_to(smk.log[0])
+    table = smk.wildcards.table
+    refs = {name: pd.read_parquet(smk.input[name]) for name in REFERENCES[table]}
+    result = validate_file(table, Path(smk.input.csv), refs)
+    n_rows = None if result.frame is None else len(result.frame)
+    write_json_report(Path(smk.params.report), table, result.problems, n_rows)
+    if not result.ok:
+        report = format_report(table, result.problems) + f"\nFull report: {smk.params.report}"
+        log.error(report)
+        print(report, file=sys.__stderr__)  # the author sees it in the console, not only in the log
+        sys.exit(1)
+    result.frame.to_parquet(smk.output.parquet, index=False)
+    schema = MODELS[table].to_schema()
+    checks = sum(len(c.checks) for c in schema.columns.values()) + len(schema.checks)
+    write_json({"table": table, "file": Path(smk.input.csv).name, "rows": n_rows, "columns": len(schema.columns), "column_checks": checks, "valid": True}, smk.output.summary)
+    log.info("%s: %d rows valid", table, n_rows)

@@ -1,0 +1,97 @@
+"""Workflow tests on a temporary copy: cold build, no-op rebuild, one change reruns only its dependants."""
+
+import hashlib
+import shutil
+
+import pytest
+
+from conftest import snakemake
+
+pytestmark = pytest.mark.workflow
+
+
+def job_counts(dry_run_output: str) -> dict[str, int]:
+    """The 'Job stats' table of a Snakemake dry run, as {rule: count} (without the total)."""
+    counts, in_table = {}, False
+    for line in dry_run_output.splitlines():
+        if line.startswith("Job stats:"):
+            in_table = True
+            continue
+        if in_table:
+            parts = line.split()
+            if not parts:
+                if counts:
+                    break
+                continue
+            if len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
+                counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def digests(folder) -> dict[str, str]:
+    """SHA-256 of every file below `folder`."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(built_project, tmp_path):
+    """A private copy of the built project (results and Snakemake's records included), to change freely."""
+    dest = tmp_path / "project"
+    shutil.copytree(built_project, dest, symlinks=True)
+    return dest
+
+
+def test_cold_build_makes_every_chapter_output(built_results):
+    for chapter in ("methods", "micro", "outcomes"):
+        assert (built_results / "values" / f"{chapter}.json").is_file()
+        assert any((built_results / "tables" / chapter).glob("*.csv"))
+    for table in ("organisations", "participants", "outcomes", "experience", "codebook", "codings"):
+        assert (built_results / "validated" / f"{table}.parquet").is_file()
+
+
+def test_second_build_has_nothing_to_do(project):
+    out = snakemake(project, "analyses", "--dry-run")
+    assert "Nothing to be done" in out.stdout + out.stderr, out.stdout
+
+
+def test_changing_outcomes_reruns_only_its_dependants(project):
+    path = project / "data" / "outcomes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Change one answer's content (Snakemake compares checksums of small inputs: a touch is not enough).
+    fields = lines[1].rstrip("\n").split(",")
+    fields[2] = "1" if fields[2] != "1" else "2"
+    lines[1] = ",".join(fields) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    jobs = job_counts(snakemake(project, "analyses", "--dry-run").stdout)
+    assert jobs == {"validate_table": 1, "analyse_outcomes": 1, "analyses": 1}, jobs
+
+
+def test_validation_failure_leaves_data_and_other_results_untouched(project):
+    path = project / "data" / "outcomes.csv"
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = text[1].rstrip("\n").split(",")
+    fields[2] = "7"  # current_level must be 1-4
+    text[1] = ",".join(fields) + "\n"
+    path.write_text("".join(text), encoding="utf-8")
+    raw_before = digests(project / "data")
+    other_before = {k: v for k, v in digests(project / "results").items() if "outcomes" not in k}
+    proc = snakemake(project, "analyses", check=False)
+    assert proc.returncode != 0
+    assert "outcomes.csv:2 column 'current_level'" in proc.stderr
+    assert "less_than_or_equal_to" in proc.stderr
+    assert digests(project / "data") == raw_before
+    other_after = {k: v for k, v in digests(project / "results").items() if "outcomes" not in k}
+    assert other_after == other_before
+    report = project / "logs" / "validate" / "outcomes.report.json"
+    assert '"valid": false' in report.read_text()
+
+
+def test_config_overrides_paths(project, tmp_path):
+    out = tmp_path / "elsewhere"
+    snakemake(project, "validate", "--config", f"results_dir={out}", f"logs_dir={tmp_path / 'logs'}")
+    assert (out / "validated" / "codings.parquet").is_file()
+
+
+def test_lint_is_clean(project):
+    proc = snakemake(project, "--lint", check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
