@@ -95,3 +95,16 @@ def test_config_overrides_paths(project, tmp_path):
 def test_lint_is_clean(project):
     proc = snakemake(project, "--lint", check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_default_target_without_quarto_builds_everything_then_explains(project):
+    import os
+    import shutil as sh
+
+    if sh.which("quarto"):
+        pytest.skip("quarto is on PATH: the render test covers the default target")
+    proc = snakemake(project, check=False)
+    assert proc.returncode != 0
+    assert "Quarto is not installed" in proc.stderr
+    assert (project / "results" / "values" / "outcomes.json").is_file()
+    assert not (project / "_book").exists()
