@@ -5,6 +5,9 @@ CHAPTER_TABLES = {
     "methods": ["organisations", "participants"],
     "micro": ["organisations"],
     "outcomes": ["organisations", "participants", "outcomes"],
+    "personalisation": ["organisations", "participants", "experience", "codebook", "codings"],
+    "innovation": ["organisations", "participants", "codebook", "codings"],
+    "sustainability": ["organisations", "participants", "codebook", "codings"],
 }
 CHAPTERS = list(CHAPTER_TABLES)
 
@@ -30,6 +33,30 @@ for chapter, tables in CHAPTER_TABLES.items():
             ENV
         script:
             "../scripts/analyse.py"
+
+
+# The scorecard reads the published values of the chapters that test the hypotheses.
+SCORED_CHAPTERS = sorted({h["chapter"] for h in config["hypotheses"]})
+
+
+rule analyse_performance:
+    input:
+        **{f"values_{c}": f"{RES}/values/{c}.json" for c in SCORED_CHAPTERS},
+        code=analysis_code("performance"),
+    output:
+        **chapter_outputs("performance"),
+    log:
+        f"{LOGS}/analyse/performance.log",
+    params:
+        chapter="performance",
+        seed=config["seed"],
+        reps=config["bootstrap_replicates"],
+        level=config["confidence_level"],
+        hypotheses=config["hypotheses"],
+    conda:
+        ENV
+    script:
+        "../scripts/analyse.py"
 
 
 rule analyses:

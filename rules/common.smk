@@ -50,7 +50,8 @@ def analysis_code(chapter):
 
 def get_analysis_outputs():
     """Every output of every analysis (the `analyses` target)."""
-    return [f"{RES}/values/{c}.json" for c in CHAPTERS] + [f"{RES}/validated/{t}.json" for t in TABLES]
+    chapters = [*CHAPTERS, "performance"]
+    return [f"{RES}/values/{c}.json" for c in chapters] + [f"{RES}/validated/{t}.json" for t in TABLES]
 
 
 def get_final_output():

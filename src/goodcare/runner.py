@@ -1,6 +1,7 @@
 """Glue between a Snakemake rule and a chapter's analysis function (so rule scripts stay thin)."""
 
 import importlib
+import json
 import logging
 import sys
 from pathlib import Path
@@ -32,6 +33,9 @@ def run_analysis(smk) -> None:
     frames = load_validated(smk.input)
     log.info("chapter %s: read %s", chapter, {k: len(v) for k, v in frames.items()})
     params = {"seed": smk.params.seed, "reps": smk.params.reps, "level": smk.params.level}
+    upstream = {name[len("values_"):]: json.loads(Path(path).read_text(encoding="utf-8")) for name, path in smk.input.items() if name.startswith("values_")}
+    if upstream:
+        params.update(upstream=upstream, hypotheses=smk.params.hypotheses)
     result = module.analyse(frames, **params)
     write_chapter(result, smk.output.tables, smk.output.figures, smk.output.values)
     log.info("chapter %s: wrote %d tables, %d figures", chapter, len(result.tables), len(result.figures))
