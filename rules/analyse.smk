@@ -59,6 +59,47 @@ rule analyse_performance:
         "../scripts/analyse.py"
 
 
+rule analyse_appendices:
+    input:
+        **validated("organisations", "participants", "codebook", "codings"),
+        instrument_interview_schedule=f"{DATA}/instruments/interview_schedule.yaml",
+        instrument_ascot_adapted=f"{DATA}/instruments/ascot_adapted.yaml",
+        code=analysis_code("appendices"),
+    output:
+        **chapter_outputs("appendices"),
+    log:
+        f"{LOGS}/analyse/appendices.log",
+    params:
+        chapter="appendices",
+        seed=config["seed"],
+        reps=config["bootstrap_replicates"],
+        level=config["confidence_level"],
+    conda:
+        ENV
+    script:
+        "../scripts/analyse.py"
+
+
+rule analyse_howmade:
+    input:
+        data=[f"{DATA}/{t}.csv" for t in TABLES] + [f"{DATA}/instruments/{i}.yaml" for i in ("interview_schedule", "ascot_adapted")],
+        code=analysis_code("howmade") + ["src/goodcare/provenance.py"],
+        workflow=["Snakefile", *sorted(str(p) for p in Path("rules").glob("*.smk"))],
+    output:
+        **chapter_outputs("howmade"),
+    log:
+        f"{LOGS}/analyse/howmade.log",
+    params:
+        chapter="howmade",
+        seed=config["seed"],
+        reps=config["bootstrap_replicates"],
+        level=config["confidence_level"],
+    conda:
+        ENV
+    script:
+        "../scripts/analyse.py"
+
+
 rule analyses:
     input:
         get_analysis_outputs(),

@@ -50,7 +50,7 @@ def analysis_code(chapter):
 
 def get_analysis_outputs():
     """Every output of every analysis (the `analyses` target)."""
-    chapters = [*CHAPTERS, "performance"]
+    chapters = [*CHAPTERS, "performance", "appendices", "howmade"]
     return [f"{RES}/values/{c}.json" for c in chapters] + [f"{RES}/validated/{t}.json" for t in TABLES]
 
 

@@ -52,3 +52,9 @@ def figure_markdown(chapter: str, name: str, caption: str) -> str:
         f'![{caption} [Data behind this figure (CSV)]({relative_to_here(data)}).]'
         f'({relative_to_here(svg)}){{#fig-{name} fig-alt="{alt}"}}'
     )
+
+
+def validation_summaries() -> list[dict]:
+    """The validation summary of every table in this build, in file-name order."""
+    folder = results_dir() / "validated"
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]

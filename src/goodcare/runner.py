@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from goodcare.outputs import write_chapter
 
@@ -36,6 +37,11 @@ def run_analysis(smk) -> None:
     upstream = {name[len("values_"):]: json.loads(Path(path).read_text(encoding="utf-8")) for name, path in smk.input.items() if name.startswith("values_")}
     if upstream:
         params.update(upstream=upstream, hypotheses=smk.params.hypotheses)
+    instruments = {name[len("instrument_"):]: yaml.safe_load(Path(path).read_text(encoding="utf-8")) for name, path in smk.input.items() if name.startswith("instrument_")}
+    if instruments:
+        params["instruments"] = instruments
+    if chapter == "howmade":
+        params.update(inputs=[str(p) for p in smk.input.data], snakefile=smk.input.workflow[0])
     result = module.analyse(frames, **params)
     write_chapter(result, smk.output.tables, smk.output.figures, smk.output.values)
     log.info("chapter %s: wrote %d tables, %d figures", chapter, len(result.tables), len(result.figures))
