@@ -84,6 +84,8 @@ rule analyse_howmade:
     input:
         data=[f"{DATA}/{t}.csv" for t in TABLES] + [f"{DATA}/instruments/{i}.yaml" for i in ("interview_schedule", "ascot_adapted")],
         code=analysis_code("howmade") + ["src/goodcare/provenance.py"],
+        # Only after every table passed validation, so a failed build never records new input hashes.
+        validated=[f"{RES}/validated/{t}.json" for t in TABLES],
         workflow=["Snakefile", *sorted(str(p) for p in Path("rules").glob("*.smk"))],
     output:
         **chapter_outputs("howmade"),
