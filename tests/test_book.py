@@ -102,3 +102,25 @@ def test_quarto_renders_site_and_pdf(tmp_path):
     assert (project / "_book" / "index.html").is_file()
     assert (project / "_book" / "what-size-is-good-care.pdf").is_file()
     assert "WARN" not in (project / "logs" / "render" / "quarto.log").read_text()
+
+
+# Digits that may stand in prose because they are names, not results (reviewed).
+ALLOWED_DIGITS = {"SHA-256"}
+
+
+def prose_numbers(path) -> list[str]:
+    """Tokens with a digit in a chapter's prose (code cells, inline code and attributes removed)."""
+    text = qmd.INLINE_CODE.sub("", qmd.parse(path).markdown)
+    text = re.sub(r"\{[^}]*\}", "", text)
+    return [t for t in re.findall(r"\S*\d\S*", text) if t.strip(".,;:()") not in ALLOWED_DIGITS]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_no_number_is_typed_by_hand(path):
+    assert prose_numbers(path) == []
+
+
+def test_number_check_catches_a_typed_number(tmp_path):
+    page = tmp_path / "x.qmd"
+    page.write_text("# T {#sec-t}\n\nMicro-enterprises charged £12.50, see `{python} v['x']`.\n", encoding="utf-8")
+    assert prose_numbers(page) == ["£12.50,"]

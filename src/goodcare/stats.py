@@ -56,11 +56,12 @@ def _compare(frame, columns, statistic, first, second, reps, seed, level) -> dic
         "k_first": int(len(totals[first])), "k_second": int(len(totals[second])),
         "reps": int(reps), "level": float(level), "method": _method(reps),
     }
-    if result["n_first"] == 0 or result["n_second"] == 0:
-        return {**result, "estimate": None, "low": None, "high": None, "note": "a group has no values"}
     with np.errstate(divide="ignore", invalid="ignore"):
-        point = {name: statistic(totals[name].sum().to_numpy()[None, :])[0] for name in parts}
-        result.update(value_first=float(point[first]), value_second=float(point[second]), estimate=float(point[first] - point[second]))
+        point = {name: float(statistic(totals[name].sum().to_numpy()[None, :])[0]) if len(parts[name]) else None for name in parts}
+        result.update(value_first=point[first], value_second=point[second])
+        if point[first] is None or point[second] is None:
+            return {**result, "estimate": None, "low": None, "high": None, "note": "a group has no values"}
+        result["estimate"] = point[first] - point[second]
         if min(result["k_first"], result["k_second"]) < 2:
             return {**result, "low": None, "high": None, "note": "fewer than two organisations in a group: no interval"}
         rng = np.random.default_rng(seed)
