@@ -17,7 +17,15 @@ REFERENCES = {
     "codings": ["participants", "codebook"],
 }
 # Package modules every analysis uses; a change to one reruns the analyses.
-SHARED_CODE = ["src/goodcare/outputs.py", "src/goodcare/theme.py", "src/goodcare/stats.py", "src/goodcare/groups.py"]
+SHARED_CODE = [
+    "src/goodcare/outputs.py",
+    "src/goodcare/theme.py",
+    "src/goodcare/stats.py",
+    "src/goodcare/groups.py",
+    "src/goodcare/fmt.py",
+    "src/goodcare/runner.py",
+    "src/goodcare/records.py",
+]
 
 
 wildcard_constraints:
@@ -40,6 +48,7 @@ def chapter_outputs(chapter):
         "tables": directory(f"{RES}/tables/{chapter}"),
         "figures": directory(f"{RES}/figures/{chapter}"),
         "values": f"{RES}/values/{chapter}.json",
+        "record": f"{RES}/provenance/{chapter}.json",
     }
 
 

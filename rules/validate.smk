@@ -5,10 +5,18 @@ rule validate_table:
     input:
         unpack(referenced_tables),
         csv=f"{DATA}/{{table}}.csv",
-        code=["src/goodcare/schemas.py", "src/goodcare/validate.py", "src/goodcare/readcsv.py"],
+        code=[
+            "src/goodcare/schemas.py",
+            "src/goodcare/validate.py",
+            "src/goodcare/readcsv.py",
+            "src/goodcare/problems.py",
+            "src/goodcare/runner.py",
+            "src/goodcare/records.py",
+        ],
     output:
         parquet=f"{RES}/validated/{{table}}.parquet",
         summary=f"{RES}/validated/{{table}}.json",
+        record=f"{RES}/provenance/validate_{{table}}.json",
     log:
         f"{LOGS}/validate/{{table}}.log",
     params:

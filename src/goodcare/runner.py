@@ -10,6 +10,7 @@ import pandas as pd
 import yaml
 
 from goodcare.outputs import write_chapter
+from goodcare.records import write_record
 
 
 def log_to(path: str) -> logging.Logger:
@@ -44,6 +45,7 @@ def run_analysis(smk) -> None:
         params.update(inputs=[str(p) for p in smk.input.data], snakefile=smk.input.workflow[0])
     result = module.analyse(frames, **params)
     write_chapter(result, smk.output.tables, smk.output.figures, smk.output.values)
+    write_record(smk, "scripts/analyse.py", smk.output.record)
     log.info("chapter %s: wrote %d tables, %d figures", chapter, len(result.tables), len(result.figures))
 
 
@@ -69,4 +71,5 @@ def run_validation(smk) -> None:
     schema = MODELS[table].to_schema()
     checks = sum(len(c.checks) for c in schema.columns.values()) + len(schema.checks)
     write_json({"table": table, "file": Path(smk.input.csv).name, "rows": n_rows, "columns": len(schema.columns), "column_checks": checks, "valid": True}, smk.output.summary)
+    write_record(smk, "scripts/validate_table.py", smk.output.record)
     log.info("%s: %d rows valid", table, n_rows)
