@@ -6,6 +6,7 @@ BOOK_SOURCES = ["_quarto.yml", "index.qmd", *sorted(str(p) for p in Path("chapte
 rule render:
     input:
         results=get_analysis_outputs(),
+        report=f"{RES}/report/report.html",
         sources=BOOK_SOURCES,
         code="src/goodcare/book.py",
     output:
@@ -18,3 +19,19 @@ rule render:
         ENV
     script:
         "../scripts/render_book.py"
+
+
+# Snakemake's own report of the run (rule graph, runtimes, the records it keeps); linked from the book.
+rule snakemake_report:
+    input:
+        get_analysis_outputs(),
+    output:
+        f"{RES}/report/report.html",
+    log:
+        f"{LOGS}/report/snakemake.log",
+    params:
+        python=sys.executable,
+    conda:
+        ENV
+    shell:
+        "{params.python} -m snakemake --nolock --report {output} {input} > {log} 2>&1"

@@ -1,4 +1,5 @@
 # Paths from config and the helper functions the rules share.
+import sys
 from pathlib import Path
 
 DATA = config["data_dir"]

@@ -137,3 +137,12 @@ def test_changing_analysis_code_reruns_its_rule_and_changes_its_record(project):
     assert after["code_version"] != before["code_version"]
     assert after["code"]["src/goodcare/chapters/micro.py"] != before["code"]["src/goodcare/chapters/micro.py"]
     assert after["outputs"] == before["outputs"]  # same code behaviour, same bytes
+
+
+def test_two_builds_in_separate_folders_are_byte_identical(built_project, tmp_path):
+    from goodcare.determinism import differences, fresh_build, output_hashes
+
+    first = output_hashes(built_project / "results")
+    second = output_hashes(fresh_build(built_project, tmp_path))
+    assert len(first) > 50
+    assert differences(first, second) == []

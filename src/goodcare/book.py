@@ -58,3 +58,37 @@ def validation_summaries() -> list[dict]:
     """The validation summary of every table in this build, in file-name order."""
     folder = results_dir() / "validated"
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+
+
+def repo_url() -> str | None:
+    """The book's `repo-url` from _quarto.yml (found above the chapter being executed), if set."""
+    import yaml
+
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        if (folder / "_quarto.yml").is_file():
+            return (yaml.safe_load((folder / "_quarto.yml").read_text(encoding="utf-8")).get("book") or {}).get("repo-url")
+    return None
+
+
+def provenance_note(chapter: str) -> str:
+    """How this chapter's tables and figures were made: rule, script and module (linked at the commit
+    when `repo-url` is set) on the site; in the PDF, where the records are."""
+    record = json.loads((results_dir() / "provenance" / f"{chapter}.json").read_text(encoding="utf-8"))
+    module = next((p for p in record["code"] if "/chapters/" in p), record["script"]["path"])
+    url, commit = repo_url(), record["commit"].split("+")[0]
+    link = f"[`{module}`]({url.rstrip('/')}/blob/{commit}/{module})" if url and commit != "unknown" else f"`{module}`"
+    return (
+        "::: {.content-visible when-format=\"html\"}\n"
+        f"*How this was made:* every table and figure in this chapter was made by rule `{record['rule']}` "
+        f"(script `{record['script']['path']}`, analysis {link}, code version `{record['code_version'][:12]}`), "
+        f"from inputs whose hashes are in `provenance/{chapter}.json` of the results.\n:::\n\n"
+        "::: {.content-visible when-format=\"typst\"}\n"
+        f"*How this was made:* the rule, code and input hashes behind this chapter are recorded in "
+        f"`provenance/{chapter}.json` of the results; see the page on how this report was made.\n:::\n"
+    )
+
+
+def report_link() -> str | None:
+    """A link to Snakemake's own report of the run (built before every render), or None if not built."""
+    report = results_dir() / "report" / "report.html"
+    return relative_to_here(report) if report.is_file() else None

@@ -1,6 +1,7 @@
 """What a reviewer needs to trace a build: package versions, input hashes, code version, workflow graph."""
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -33,7 +34,12 @@ def sha256(path: Path) -> str:
 
 
 def git_commit(root: Path) -> str:
-    """The commit of the code, with '+changes' when the work tree differs from it; 'unknown' outside git."""
+    """The commit of the code, with '+changes' when the work tree differs from it; 'unknown' outside git.
+
+    GOODCARE_COMMIT overrides it, for a rebuild in a copy that has no git history of its own.
+    """
+    if os.environ.get("GOODCARE_COMMIT"):
+        return os.environ["GOODCARE_COMMIT"]
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True).stdout.strip()

@@ -1,0 +1,63 @@
+"""Rebuild `analyses` from scratch in a temporary copy and compare every output's hash with a build."""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from goodcare.provenance import git_commit
+from goodcare.records import digests
+
+PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "envs", "data", "src", "chapters", "_quarto.yml", "index.qmd"]
+COMPARED = ["validated", "tables", "figures", "values"]  # provenance records name the commit, so they are left out
+
+
+def output_hashes(results: Path) -> dict[str, str]:
+    """SHA-256 of every compared output below a results folder, keyed by path relative to it."""
+    folders = [results / part for part in COMPARED if (results / part).exists()]
+    return {Path(p).relative_to(results).as_posix(): h for p, h in digests(folders).items()}
+
+
+def fresh_build(project: Path, workdir: Path, cores: int = 2) -> Path:
+    """Copy the project (no results, no Snakemake records) and build `analyses` there; return its results."""
+    for part in PROJECT_PARTS:
+        src = project / part
+        if src.is_dir():
+            shutil.copytree(src, workdir / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        elif src.exists():
+            shutil.copy2(src, workdir / part)
+    env = {**os.environ, "GOODCARE_COMMIT": git_commit(project)}  # the copy has no git history of its own
+    subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(cores), "analyses"], cwd=workdir, check=True, capture_output=True, env=env)
+    return workdir / "results"
+
+
+def differences(a: dict[str, str], b: dict[str, str]) -> list[str]:
+    """Outputs that are missing on one side or differ in content."""
+    return [f"{name}: {'missing in rebuild' if name not in b else 'missing in build' if name not in a else 'differs'}"
+            for name in sorted(set(a) | set(b)) if a.get(name) != b.get(name)]
+
+
+def main(argv=None) -> int:
+    """Command line: python -m goodcare.determinism [--project .] [--results results]."""
+    parser = argparse.ArgumentParser(description="Rebuild analyses from scratch and compare every output's hash.")
+    parser.add_argument("--project", type=Path, default=Path.cwd())
+    parser.add_argument("--results", type=Path, default=None, help="the build to compare with (default: PROJECT/results)")
+    args = parser.parse_args(argv)
+    current = output_hashes(args.results or args.project / "results")
+    if not current:
+        print("No build to compare with: run `snakemake --cores 4 analyses` first.")
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        rebuilt = output_hashes(fresh_build(args.project.resolve(), Path(tmp)))
+    diff = differences(current, rebuilt)
+    for line in diff:
+        print(line)
+    print(f"{len(current)} outputs compared, {len(diff)} difference(s).")
+    return 1 if diff else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
