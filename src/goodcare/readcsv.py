@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from goodcare.problems import Problem, shown_value
 
+TEXT = pd.StringDtype("pyarrow")
+
 DELIMITERS = (";", "\t", "|")
-BOOL_TOKENS = {"true": True, "false": False}
+NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 RULE_FOR_KIND = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 
 
@@ -49,7 +52,7 @@ def decode_utf8(data: bytes, name: str) -> str:
 
 def check_header(text: str, name: str, expected: list[str]) -> list[str]:
     """Raise if the header is missing, uses another delimiter, or lacks or adds columns."""
-    first = text.splitlines()[0] if text.strip() else ""
+    first = text.split("\n", 1)[0].rstrip("\r") if text.strip() else ""
     if not first.strip():
         raise TableReadError([Problem(name, 1 if text else None, None, "not_empty", "the file starts with a header row naming the columns")])
     header = next(csv.reader([first]))
@@ -84,26 +87,43 @@ def parse_strings(text: str, name: str, header: list[str]) -> pd.DataFrame:
     n_fields = len(header)
     convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=True, null_values=[""])
     try:
-        frame = pacsv.read_csv(io.BytesIO(text.encode("utf-8")), convert_options=convert).to_pandas()
+        table = pacsv.read_csv(io.BytesIO(text.encode("utf-8")), convert_options=convert)
     except (pa.ArrowInvalid, ValueError) as err:
         problems = field_count_problems(text, name, n_fields)
         # The parser's own message may quote a whole row (free text), so it is never passed on.
         raise TableReadError(problems or [Problem(name, None, None, "parse", "the file is comma-separated text with quoted fields closed", type(err).__name__)])
+    frame = table.to_pandas(types_mapper={pa.string(): TEXT}.get)
     frame.columns = [c.strip() for c in frame.columns]
-    return frame.astype(object).where(frame.notna(), None)
+    return frame
+
+
+def arrow(values: pd.Series) -> pa.Array:
+    """The Arrow array behind a column of Arrow-backed strings (no copy)."""
+    return pa.array(values.array)
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers parsed in Arrow (no Python loop); return them and a mask of non-empty cells that are not numbers."""
+    text = pc.utf8_trim_whitespace(arrow(values))
+    ok = pc.match_substring_regex(text, NUMBER)
+    number = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+    failed = values.notna().to_numpy() & ~pc.fill_null(ok, False).to_numpy(zero_copy_only=False)
+    return pd.Series(number.to_numpy(zero_copy_only=False), index=values.index), pd.Series(failed, index=values.index)
 
 
 def type_column(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     """Convert one string column to its kind; return the typed column and a mask of cells that failed."""
     present = values.notna()
     if kind == "str":
-        return values.astype(object), pd.Series(False, index=values.index)
+        return values, pd.Series(False, index=values.index)
     if kind == "bool":
-        typed = values.str.strip().str.lower().map(BOOL_TOKENS).astype("boolean")
+        lowered = pc.utf8_lower(pc.utf8_trim_whitespace(arrow(values)))
+        truth = pc.if_else(pc.equal(lowered, "true"), True, pc.if_else(pc.equal(lowered, "false"), False, pa.scalar(None, pa.bool_())))
+        typed = pd.Series(truth.to_numpy(zero_copy_only=False), index=values.index, dtype="boolean")
         return typed, present & typed.isna()
-    number = pd.to_numeric(values.str.strip(), errors="coerce")
+    number, failed = parse_numbers(values)
     if kind == "float":
-        return number.astype("float64"), present & number.isna()
+        return number, failed
     whole = number.notna() & (number % 1 == 0)
     failed = present & ~whole
     return number.where(whole).astype("Int64"), failed

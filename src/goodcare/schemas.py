@@ -10,6 +10,8 @@ FUNDING_COLUMNS = ("funding_self_pct", "funding_personal_budget_pct", "funding_l
 # Shares are typed to one decimal, so three rounded shares can miss 100 by up to 0.15.
 FUNDING_TOLERANCE = 0.5
 FREE_TEXT = {"free_text": True}
+# Arrow-backed strings: regex and length checks run in Arrow instead of a Python loop per value.
+TEXT = pd.StringDtype("pyarrow")
 FUNDING_ERROR = f"funding shares sum to 100 (within {FUNDING_TOLERANCE})"
 SIZE_ERROR = f"micro means fte_staff <= {vocab.MICRO_MAX_FTE}, other bands more"
 INNOVATION_ERROR = "innovation codes have sub_theme what, how or who"
@@ -30,13 +32,13 @@ class _Base(pa.DataFrameModel):
 class Organisations(_Base):
     """One row per provider organisation."""
 
-    org_id: Series[str] = pa.Field(unique=True, str_matches=r"^O\d+$", description="Organisation identifier (anonymised).")
-    site: Series[str] = pa.Field(str_matches=r"^Site \d+$", description="Local-authority site, labelled Site 1, Site 2, ...")
-    size_band: Series[str] = pa.Field(isin=vocab.SIZE_BANDS, description="Size band by staff numbers; micro = five or fewer FTE staff.")
+    org_id: Series[TEXT] = pa.Field(unique=True, str_matches=r"^O\d+$", description="Organisation identifier (anonymised).")
+    site: Series[TEXT] = pa.Field(str_matches=r"^Site \d+$", description="Local-authority site, labelled Site 1, Site 2, ...")
+    size_band: Series[TEXT] = pa.Field(isin=vocab.SIZE_BANDS, description="Size band by staff numbers; micro = five or fewer FTE staff.")
     fte_staff: Series[float] = pa.Field(gt=0, le=100_000, description="Full-time-equivalent staff.")
-    governance: Series[str] = pa.Field(isin=vocab.GOVERNANCE, description="Legal or organisational form.")
-    service_type: Series[str] = pa.Field(isin=vocab.SERVICE_TYPES, description="Main kind of service provided.")
-    user_group: Series[str] = pa.Field(isin=vocab.USER_GROUPS, description="Main group of people supported.")
+    governance: Series[TEXT] = pa.Field(isin=vocab.GOVERNANCE, description="Legal or organisational form.")
+    service_type: Series[TEXT] = pa.Field(isin=vocab.SERVICE_TYPES, description="Main kind of service provided.")
+    user_group: Series[TEXT] = pa.Field(isin=vocab.USER_GROUPS, description="Main group of people supported.")
     hourly_rate_gbp: Series[float] = pa.Field(ge=5, le=100, description="Price of one hour of support, in pounds.")
     cqc_registered: Series[pd.BooleanDtype] = pa.Field(description="Registered with the Care Quality Commission.")
     quality_mark: Series[pd.BooleanDtype] = pa.Field(description="Holds a quality mark or kitemark.")
@@ -59,18 +61,18 @@ class Organisations(_Base):
 class Participants(_Base):
     """One row per person interviewed or surveyed."""
 
-    participant_id: Series[str] = pa.Field(unique=True, str_matches=r"^P\d+$", description="Participant identifier (anonymised).")
-    org_id: Series[str] = pa.Field(str_matches=r"^O\d+$", description="Organisation the person belongs to or uses; must exist in organisations.csv.")
-    role: Series[str] = pa.Field(isin=vocab.ROLES, description="Role in the study.")
+    participant_id: Series[TEXT] = pa.Field(unique=True, str_matches=r"^P\d+$", description="Participant identifier (anonymised).")
+    org_id: Series[TEXT] = pa.Field(str_matches=r"^O\d+$", description="Organisation the person belongs to or uses; must exist in organisations.csv.")
+    role: Series[TEXT] = pa.Field(isin=vocab.ROLES, description="Role in the study.")
     interviewed_by_co_researcher: Series[pd.BooleanDtype] = pa.Field(description="Interview done or co-led by a co-researcher with lived experience.")
-    age_band: Series[str] = pa.Field(isin=vocab.AGE_BANDS, nullable=True, description="Age band; missing if not given.")
+    age_band: Series[TEXT] = pa.Field(isin=vocab.AGE_BANDS, nullable=True, description="Age band; missing if not given.")
 
 
 class Outcomes(_Base):
     """Adapted ASCOT items, one row per person and domain."""
 
-    participant_id: Series[str] = pa.Field(str_matches=r"^P\d+$", description="Person answering (or answered for); a person using services or a carer.")
-    domain: Series[str] = pa.Field(isin=vocab.ASCOT_DOMAINS, description="ASCOT domain asked.")
+    participant_id: Series[TEXT] = pa.Field(str_matches=r"^P\d+$", description="Person answering (or answered for); a person using services or a carer.")
+    domain: Series[TEXT] = pa.Field(isin=vocab.ASCOT_DOMAINS, description="ASCOT domain asked.")
     current_level: Series[pd.Int64Dtype] = pa.Field(ge=1, le=4, description="Current level: 1 ideal state, 2 no needs, 3 some needs, 4 high needs.")
     expected_level: Series[pd.Int64Dtype] = pa.Field(ge=1, le=4, nullable=True, description="Expected level without the service (same scale); may be missing.")
     proxy: Series[pd.BooleanDtype] = pa.Field(description="Answered by someone else on the person's behalf.")
@@ -82,7 +84,7 @@ class Outcomes(_Base):
 class Experience(_Base):
     """Personalisation items, one row per person using services."""
 
-    participant_id: Series[str] = pa.Field(unique=True, str_matches=r"^P\d+$", description="Person answering; a person using services or a carer.")
+    participant_id: Series[TEXT] = pa.Field(unique=True, str_matches=r"^P\d+$", description="Person answering; a person using services or a carer.")
     n_regular_workers: Series[pd.Int64Dtype] = pa.Field(ge=0, le=30, nullable=True, description="Number of different workers who regularly support the person.")
     same_worker_usually: Series[pd.BooleanDtype] = pa.Field(nullable=True, description="Usually supported by the same worker.")
     knows_manager: Series[pd.BooleanDtype] = pa.Field(nullable=True, description="Knows the manager of the service.")
@@ -93,11 +95,11 @@ class Experience(_Base):
 class Codebook(_Base):
     """The qualitative codebook, one row per code."""
 
-    code_id: Series[str] = pa.Field(unique=True, str_matches=r"^[A-Z]{3}\d{2}$", description="Code identifier, e.g. INN01.")
-    theme: Series[str] = pa.Field(isin=vocab.CODE_THEMES, description="Theme the code belongs to.")
-    sub_theme: Series[str] = pa.Field(str_matches=r"^[a-z_]+$", description="Sub-theme; for innovation one of what, how, who.")
-    label: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 80}, description="Short label of the code.", metadata=FREE_TEXT)
-    definition: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 1000}, description="What the code captures.", metadata=FREE_TEXT)
+    code_id: Series[TEXT] = pa.Field(unique=True, str_matches=r"^[A-Z]{3}\d{2}$", description="Code identifier, e.g. INN01.")
+    theme: Series[TEXT] = pa.Field(isin=vocab.CODE_THEMES, description="Theme the code belongs to.")
+    sub_theme: Series[TEXT] = pa.Field(str_matches=r"^[a-z_]+$", description="Sub-theme; for innovation one of what, how, who.")
+    label: Series[TEXT] = pa.Field(str_length={"min_value": 1, "max_value": 80}, description="Short label of the code.", metadata=FREE_TEXT)
+    definition: Series[TEXT] = pa.Field(str_length={"min_value": 1, "max_value": 1000}, description="What the code captures.", metadata=FREE_TEXT)
 
     @pa.dataframe_check(name="innovation_kind", error=INNOVATION_ERROR)
     def innovation_kind(cls, df: pd.DataFrame) -> Series[bool]:
@@ -107,10 +109,10 @@ class Codebook(_Base):
 class Codings(_Base):
     """Coded qualitative segments, one row per segment and code."""
 
-    segment_id: Series[str] = pa.Field(unique=True, str_matches=r"^S\d+$", description="Segment identifier.")
-    participant_id: Series[str] = pa.Field(str_matches=r"^P\d+$", description="Participant the segment comes from.")
-    code_id: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}\d{2}$", description="Code applied; must exist in codebook.csv.")
-    excerpt: Series[str] = pa.Field(nullable=True, str_length={"max_value": 1000}, description="Anonymised excerpt (quote); optional.", metadata=FREE_TEXT)
+    segment_id: Series[TEXT] = pa.Field(unique=True, str_matches=r"^S\d+$", description="Segment identifier.")
+    participant_id: Series[TEXT] = pa.Field(str_matches=r"^P\d+$", description="Participant the segment comes from.")
+    code_id: Series[TEXT] = pa.Field(str_matches=r"^[A-Z]{3}\d{2}$", description="Code applied; must exist in codebook.csv.")
+    excerpt: Series[TEXT] = pa.Field(nullable=True, str_length={"max_value": 1000}, description="Anonymised excerpt (quote); optional.", metadata=FREE_TEXT)
 
 
 MODELS: dict[str, type[_Base]] = {
@@ -128,7 +130,7 @@ def column_kinds(model: type[_Base]) -> dict[str, str]:
     kinds = {}
     for name, column in model.to_schema().columns.items():
         dtype = str(column.dtype)
-        kinds[name] = {"Int64": "int", "float64": "float", "boolean": "bool"}.get(dtype, "str")
+        kinds[name] = {"Int64": "int", "float64": "float", "boolean": "bool"}.get(dtype, "str")  # string[pyarrow] -> str
     return kinds
 
 

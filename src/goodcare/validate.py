@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pyarrow
+import pyarrow.compute as pc
 import pandas as pd
 import pandera.pandas as pa
 
@@ -75,16 +78,23 @@ def schema_problems(err: pa.errors.SchemaErrors, name: str, lines: list[int], fr
     return problems
 
 
+def positions_in(values: pd.Series, reference: pd.Series) -> np.ndarray:
+    """Position of each value in the reference column, -1 where it is absent (vectorised, no Python loop)."""
+    found = pc.index_in(pyarrow.array(values.astype("string[pyarrow]").array), value_set=pyarrow.array(reference.astype("string[pyarrow]").array))
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+
+
 def reference_problems(table: str, frame: pd.DataFrame, refs: dict[str, pd.DataFrame], name: str, lines) -> list[Problem]:
     """Foreign keys that do not resolve, and rows from people whose role does not fit the table."""
     problems = []
     for column, ref_table, ref_column in FOREIGN_KEYS.get(table, []):
-        missing = ~frame[column].isin(refs[ref_table][ref_column])
+        missing = positions_in(frame[column], refs[ref_table][ref_column]) < 0
         for idx in frame.index[missing]:
             problems.append(Problem(name, lines()[idx], column, "foreign_key", f"value exists in {ref_table}.{ref_column}", shown_value(frame.at[idx, column])))
     if table in ROLE_RESTRICTED:
-        roles = refs["participants"].set_index("participant_id")["role"]
-        role = frame["participant_id"].map(roles)
+        people = refs["participants"]
+        pos = positions_in(frame["participant_id"], people["participant_id"])
+        role = pd.Series(np.where(pos >= 0, people["role"].astype(object).to_numpy()[pos], None), index=frame.index)
         wrong = role.notna() & ~role.isin(ROLE_RESTRICTED[table])
         for idx in frame.index[wrong]:
             allowed = " or ".join(ROLE_RESTRICTED[table])
