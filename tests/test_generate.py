@@ -41,8 +41,8 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path):
 
 def test_bundled_data_is_the_generator_output(tmp_path):
     generate.main(["--out", str(tmp_path)])
-    for table in TABLES:
-        assert (tmp_path / f"{table}.csv").read_bytes() == (ROOT / "data" / f"{table}.csv").read_bytes(), table
+    for name in [f"{t}.csv" for t in TABLES] + ["instruments/interview_schedule.yaml", "instruments/ascot_adapted.yaml"]:
+        assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
 
 
 def test_scale_flags_keep_the_proportions(tmp_path):

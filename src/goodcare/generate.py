@@ -13,6 +13,7 @@ BAND_SHARES = {"micro": 17, "small": 2, "medium": 4, "large": 4}  # the study's 
 ROLE_SHARES = {"person_using_services": 81, "carer": 27, "owner_manager": 27, "frontline_staff": 8}  # its 143 people
 FTE_RANGE = {"micro": (0.5, 5.0), "small": (5.5, 49.9), "medium": (50.0, 249.9), "large": (250.0, 2000.0)}
 EFFECTS = ("study", "none")
+INSTRUMENTS = Path(__file__).parent / "instruments"
 
 
 def apportion(total: int, shares: dict[str, int]) -> dict[str, int]:
@@ -199,6 +200,14 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
             if frame[column].dtype == bool or str(frame[column].dtype) == "boolean":
                 frame[column] = frame[column].map({True: "true", False: "false"}).astype(object)
         frame.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n", float_format="%.10g")
+    write_instruments(out_dir / "instruments")
+
+
+def write_instruments(folder: Path) -> None:
+    """Copy the structured instruments (written for this compendium, shipped with the package)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sorted(INSTRUMENTS.glob("*.yaml")):
+        (folder / source.name).write_bytes(source.read_bytes())
 
 
 def main(argv: list[str] | None = None) -> None:
