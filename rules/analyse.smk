@@ -24,6 +24,8 @@ for chapter, tables in CHAPTER_TABLES.items():
             **chapter_outputs(chapter),
         log:
             f"{LOGS}/analyse/{chapter}.log",
+        benchmark:
+            f"{LOGS}/benchmark/analyse_{chapter}.tsv"
         params:
             chapter=chapter,
             seed=config["seed"],
@@ -47,6 +49,8 @@ rule analyse_performance:
         **chapter_outputs("performance"),
     log:
         f"{LOGS}/analyse/performance.log",
+    benchmark:
+        f"{LOGS}/benchmark/analyse_performance.tsv"
     params:
         chapter="performance",
         seed=config["seed"],
@@ -69,6 +73,8 @@ rule analyse_appendices:
         **chapter_outputs("appendices"),
     log:
         f"{LOGS}/analyse/appendices.log",
+    benchmark:
+        f"{LOGS}/benchmark/analyse_appendices.tsv"
     params:
         chapter="appendices",
         seed=config["seed"],
@@ -91,6 +97,8 @@ rule analyse_howmade:
         **chapter_outputs("howmade"),
     log:
         f"{LOGS}/analyse/howmade.log",
+    benchmark:
+        f"{LOGS}/benchmark/analyse_howmade.tsv"
     params:
         chapter="howmade",
         seed=config["seed"],

@@ -19,6 +19,8 @@ rule validate_table:
         record=f"{RES}/provenance/validate_{{table}}.json",
     log:
         f"{LOGS}/validate/{{table}}.log",
+    benchmark:
+        f"{LOGS}/benchmark/validate_{{table}}.tsv"
     params:
         report=f"{LOGS}/validate/{{table}}.report.json",
     conda:

@@ -1,5 +1,6 @@
 """Provider groups (micro vs larger) and the joins that attach them to people."""
 
+import numpy as np
 import pandas as pd
 
 from goodcare import vocab
@@ -7,7 +8,7 @@ from goodcare import vocab
 
 def provider_group(size_band: pd.Series) -> pd.Series:
     """'micro' for micro-enterprises, 'larger' for small, medium and large providers."""
-    group = size_band.map(lambda band: "micro" if band == "micro" else "larger")
+    group = np.where(np.asarray(size_band == "micro", dtype=bool), "micro", "larger")
     return pd.Categorical(group, categories=vocab.PROVIDER_GROUPS, ordered=True)
 
 

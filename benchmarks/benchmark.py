@@ -1,0 +1,180 @@
+"""Benchmarks of the workflow on this machine: cold and no-op builds, the edit loop, scale, validation cost.
+
+    python benchmarks/benchmark.py                       # full run (about 10 minutes), prints markdown
+    python benchmarks/benchmark.py --small --repeats 1   # a quick end-to-end check (CI runs this)
+
+Not part of the test suite's timing: numbers are written to BENCHMARKS.md by hand from this output.
+"""
+
+import argparse
+import csv
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import copy_project  # noqa: E402  (the same copy the workflow tests use)
+
+from goodcare import generate  # noqa: E402
+from goodcare.validate import validate_folder  # noqa: E402
+
+TABLES = ["organisations", "participants", "outcomes", "experience", "codebook", "codings"]
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, str]:
+    """Run a command; return its wall time and output (raise if it fails)."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+    return elapsed, proc.stdout + proc.stderr
+
+
+def snakemake(project: Path, *args: str) -> tuple[float, str]:
+    return run([sys.executable, "-m", "snakemake", "--cores", "2", *args], project)
+
+
+def median_of(repeats: int, measure) -> float:
+    return statistics.median(measure() for _ in range(repeats))
+
+
+def cold_and_noop(project: Path, repeats: int) -> dict:
+    """Cold `analyses` (results and Snakemake records removed each time) and the no-op rebuild."""
+    def cold():
+        for part in ("results", "logs", ".snakemake"):
+            shutil.rmtree(project / part, ignore_errors=True)
+        return snakemake(project, "analyses")[0]
+
+    return {"cold": median_of(repeats, cold), "noop": median_of(repeats, lambda: snakemake(project, "analyses")[0])}
+
+
+def edit_loop(project: Path, repeats: int) -> dict:
+    """Change one answer in outcomes.csv, rebuild; report the jobs that reran and the time."""
+    path = project / "data" / "outcomes.csv"
+    original = path.read_bytes()
+    times, jobs = [], ""
+    for i in range(repeats):
+        lines = original.decode().splitlines(keepends=True)
+        fields = lines[1].split(",")
+        fields[2] = str(1 + (int(fields[2]) + i) % 4)
+        lines[1] = ",".join(fields)
+        path.write_text("".join(lines))
+        jobs = snakemake(project, "analyses", "--dry-run")[1]
+        times.append(snakemake(project, "analyses")[0])
+    path.write_bytes(original)
+    snakemake(project, "analyses")
+    rerun = sorted({line.split()[1].rstrip(":") for line in jobs.splitlines() if line.startswith(("rule ", "localrule "))})
+    return {"edit": statistics.median(times), "jobs": rerun}
+
+
+def peak_rss_mb(folder: Path) -> dict[str, float]:
+    """Peak memory per job, from Snakemake's own benchmark files."""
+    peaks = {}
+    for tsv in sorted(folder.glob("*.tsv")):
+        rows = list(csv.DictReader(tsv.open(), delimiter="\t"))
+        peaks[tsv.stem] = (float(rows[-1]["s"]), float(rows[-1]["max_rss"]))
+    return peaks
+
+
+def scale(project: Path, organisations: int, participants: int, tmp: Path) -> dict:
+    """Generate a large data set, then validate and analyse it with the unchanged workflow."""
+    data, res, logs = tmp / "big", tmp / "bigres", tmp / "biglogs"
+    start = time.perf_counter()
+    generate.write_tables(generate.generate(organisations, participants), data)
+    gen = time.perf_counter() - start
+    cfg = ["--config", f"data_dir={data}", f"results_dir={res}", f"logs_dir={logs}"]
+    t_validate = snakemake(project, "validate", *cfg)[0]
+    t_all = snakemake(project, "analyses", *cfg)[0]
+    return {"generate": gen, "validate": t_validate, "analyses_after_validate": t_all, "total": t_validate + t_all,
+            "jobs": peak_rss_mb(logs / "benchmark"), "data": data}
+
+
+def validation_ratios(data: Path, repeats: int) -> dict:
+    """Validation set against a plain pandas load of the same files, and against frictionless if installed."""
+    def plain():
+        start = time.perf_counter()
+        for t in TABLES:
+            pd.read_csv(data / f"{t}.csv")
+        return time.perf_counter() - start
+
+    def ours():
+        start = time.perf_counter()
+        results = validate_folder(data)
+        assert all(r.ok for r in results.values())
+        return time.perf_counter() - start
+
+    out = {"plain": median_of(repeats, plain), "validate": median_of(repeats, ours)}
+    out["frictionless"] = peer_ratio(data)
+    return out
+
+
+def peer_ratio(data: Path) -> dict | None:
+    """One table (participants.csv) through frictionless, our validation and a plain load; frictionless
+    checks row by row in Python, so the whole data set would take too long to be worth repeating."""
+    try:
+        from frictionless import validate as fl_validate
+    except ImportError:
+        return None
+    from goodcare.validate import validate_file
+
+    orgs = validate_file("organisations", data / "organisations.csv", {}).frame
+    timings = {}
+    for name, call in {"frictionless": lambda: fl_validate(str(data / "participants.csv")),
+                       "ours": lambda: validate_file("participants", data / "participants.csv", {"organisations": orgs}),
+                       "plain": lambda: pd.read_csv(data / "participants.csv")}.items():
+        start = time.perf_counter()
+        call()
+        timings[name] = time.perf_counter() - start
+    return timings
+
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, {platform.platform()}"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="a small scale setting (for CI: correctness, not timing)")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    orgs, people = (200, 5000) if args.small else (10_000, 1_000_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        project = copy_project(tmp / "project")
+        base = cold_and_noop(project, args.repeats)
+        edit = edit_loop(project, args.repeats)
+        big = scale(project, orgs, people, tmp)
+        ratios = validation_ratios(big["data"], 1 if not args.small else args.repeats)
+    print(f"Machine: {machine()}\n")
+    print(f"| measure | seconds (median of {args.repeats}) |\n|---|---|")
+    print(f"| cold `analyses`, bundled data | {base['cold']:.1f} |\n| no-op rebuild | {base['noop']:.2f} |")
+    print(f"| edit loop (one value in outcomes.csv) | {edit['edit']:.1f} |\n")
+    print(f"Jobs rerun after the edit: {', '.join(edit['jobs'])}\n")
+    print(f"Scale ({orgs:,} organisations, {people:,} participants): generate {big['generate']:.1f} s, "
+          f"validate {big['validate']:.1f} s, analyses {big['analyses_after_validate']:.1f} s, total {big['total']:.1f} s\n")
+    print("| job | seconds | peak memory (MB) |\n|---|---|---|")
+    for job, (secs, rss) in big["jobs"].items():
+        print(f"| {job} | {secs:.1f} | {rss:.0f} |")
+    print(f"\nValidation of every table in one process: {ratios['validate']:.1f} s; plain pandas load {ratios['plain']:.1f} s "
+          f"(ratio {ratios['validate'] / ratios['plain']:.1f}x)")
+    fl = ratios["frictionless"]
+    if fl:
+        print(f"participants.csv alone: frictionless {fl['frictionless']:.1f} s, ours {fl['ours']:.1f} s, plain load {fl['plain']:.1f} s "
+              f"(frictionless / ours = {fl['frictionless'] / fl['ours']:.1f}x)")
+    else:
+        print("frictionless is not installed (pip install -e '.[bench]')")
+
+
+if __name__ == "__main__":
+    main()
