@@ -1,16 +1,15 @@
 """Shared fixtures: the project root and a cold `snakemake analyses` build on a temporary copy."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from goodcare import determinism
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-# What a workflow run needs; results, logs and caches are left behind.
-PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "envs", "data", "src", "chapters", "_quarto.yml", "index.qmd"]
 
 
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -24,14 +23,7 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
 
 def copy_project(dest: Path) -> Path:
     """Copy what the workflow needs into `dest` (a clean clone, as far as the workflow is concerned)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        elif src.exists():
-            shutil.copy2(src, dest / part)
-    return dest
+    return determinism.copy_project(ROOT, dest)
 
 
 @pytest.fixture(scope="session")

@@ -21,14 +21,21 @@ def output_hashes(results: Path) -> dict[str, str]:
     return {Path(p).relative_to(results).as_posix(): h for p, h in digests(folders).items()}
 
 
-def fresh_build(project: Path, workdir: Path, cores: int = 2) -> Path:
-    """Copy the project (no results, no Snakemake records) and build `analyses` there; return its results."""
+def copy_project(project: Path, dest: Path) -> Path:
+    """Copy what the workflow needs (no results, logs or Snakemake records): a clean clone, for the workflow."""
+    dest.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         src = project / part
         if src.is_dir():
-            shutil.copytree(src, workdir / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         elif src.exists():
-            shutil.copy2(src, workdir / part)
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+def fresh_build(project: Path, workdir: Path, cores: int = 2) -> Path:
+    """Copy the project (no results, no Snakemake records) and build `analyses` there; return its results."""
+    copy_project(project, workdir)
     env = {**os.environ, "GOODCARE_COMMIT": git_commit(project)}  # the copy has no git history of its own
     subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(cores), "analyses"], cwd=workdir, check=True, capture_output=True, env=env)
     return workdir / "results"

@@ -40,6 +40,15 @@ def bootstrap_sums(totals: pd.DataFrame, reps: int, rng: np.random.Generator) ->
     return out
 
 
+def _base_result(parts, totals, first, second, reps, level) -> dict:
+    """People (n) and organisations (k) behind each group, and how the interval was made."""
+    return {
+        "n_first": int(len(parts[first])), "n_second": int(len(parts[second])),
+        "k_first": int(len(totals[first])), "k_second": int(len(totals[second])),
+        "reps": int(reps), "level": float(level), "method": _method(reps),
+    }
+
+
 def _interval(draws: np.ndarray, level: float) -> tuple[float | None, float | None, int]:
     """Percentile interval of the finite draws, and how many draws were not finite."""
     finite = draws[np.isfinite(draws)]
@@ -54,11 +63,7 @@ def _compare(frame, columns, statistic, first, second, reps, seed, level) -> dic
     """Shared engine: statistic(sums) per group, its difference, and the stratified cluster bootstrap."""
     parts = {name: frame[frame["g"] == name] for name in (first, second)}
     totals = {name: cluster_totals(part, columns) for name, part in parts.items()}
-    result = {
-        "n_first": int(len(parts[first])), "n_second": int(len(parts[second])),
-        "k_first": int(len(totals[first])), "k_second": int(len(totals[second])),
-        "reps": int(reps), "level": float(level), "method": _method(reps),
-    }
+    result = _base_result(parts, totals, first, second, reps, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         point = {name: float(statistic(totals[name].sum().to_numpy()[None, :])[0]) if len(parts[name]) else None for name in parts}
         result.update(value_first=point[first], value_second=point[second])
@@ -70,7 +75,10 @@ def _compare(frame, columns, statistic, first, second, reps, seed, level) -> dic
         rng = np.random.default_rng(seed)
         draws = {name: statistic(bootstrap_sums(totals[name], reps, rng)) for name in (first, second)}
         low, high, dropped = _interval(draws[first] - draws[second], level)
-    return {**result, "low": low, "high": high, "dropped_reps": dropped}
+        # Each group's own interval comes from the same draws, so figures need no second bootstrap.
+        (low_1, high_1, _), (low_2, high_2, _) = (_interval(draws[name], level) for name in (first, second))
+    return {**result, "low": low, "high": high, "dropped_reps": dropped,
+            "group_low_first": low_1, "group_high_first": high_1, "group_low_second": low_2, "group_high_second": high_2}
 
 
 def _mean(sums: np.ndarray) -> np.ndarray:
@@ -121,11 +129,7 @@ def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better
     cols = list(onehot.columns)
     parts = {name: frame[frame["g"] == name] for name in (first, second)}
     totals = {name: cluster_totals(part, cols) for name, part in parts.items()}
-    result = {
-        "n_first": int(len(parts[first])), "n_second": int(len(parts[second])),
-        "k_first": int(len(totals[first])), "k_second": int(len(totals[second])),
-        "reps": int(reps), "level": float(level), "method": _method(reps),
-    }
+    result = _base_result(parts, totals, first, second, reps, level)
     if result["n_first"] == 0 or result["n_second"] == 0:
         return {**result, "estimate": None, "prob_superiority": None, "low": None, "high": None, "note": "a group has no values"}
     sums = {name: totals[name][cols].sum().to_numpy()[None, :] for name in parts}
@@ -137,14 +141,3 @@ def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better
     draws = {name: bootstrap_sums(totals[name][cols], reps, rng) for name in (first, second)}
     low, high, dropped = _interval(_cliffs_delta(draws[first], draws[second], lower_is_better), level)
     return {**result, "low": low, "high": high, "dropped_reps": dropped}
-
-
-def mean_interval(values, clusters, *, reps=2000, seed=2015, level=0.95) -> tuple[float | None, float | None]:
-    """Cluster-bootstrap percentile interval of one group's mean."""
-    frame = _frame(values, clusters, pd.Series("all", index=pd.Series(values).index))
-    totals = cluster_totals(frame, ["v"])
-    if len(totals) < 2:
-        return None, None
-    draws = _mean(bootstrap_sums(totals, reps, np.random.default_rng(seed)))
-    low, high, _ = _interval(draws, level)
-    return low, high

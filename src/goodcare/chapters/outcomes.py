@@ -111,8 +111,8 @@ def rates_figure(rates: dict, level: float) -> Figure:
         "group": list(vocab.PROVIDER_GROUPS),
         "mean_rate": [rates["mean_first"], rates["mean_second"]],
         "organisations": [rates["k_first"], rates["k_second"]],
-        "low": [rates["group_low_first"], rates["group_low_second"]],
-        "high": [rates["group_high_first"], rates["group_high_second"]],
+        "low": [rates.get("group_low_first"), rates.get("group_low_second")],
+        "high": [rates.get("group_high_first"), rates.get("group_high_second")],
     })
     data["provider"] = pd.Categorical(data["group"].map(GROUP_LABELS), list(GROUP_LABELS.values()))
     plot = (
@@ -147,9 +147,6 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
     shares = level_shares(rows)
     comparisons = gain_comparisons(rows, seed, reps, level)
     rates = rate_comparison(orgs, seed, reps, level)
-    for g, suffix in (("micro", "first"), ("larger", "second")):
-        one = orgs[orgs["group"] == g]
-        rates[f"group_low_{suffix}"], rates[f"group_high_{suffix}"] = stats.mean_interval(one["hourly_rate_gbp"], one["org_id"], reps=reps, seed=seed, level=level)
     vfm = value_for_money(rows, seed, reps, level)
     levels_table = shares.assign(
         Domain=shares["domain"].map(vocab.ASCOT_DOMAIN_LABELS), Provider=shares["group"].map(GROUP_LABELS),

@@ -49,14 +49,13 @@ def items_table(comparisons: dict, rows: pd.DataFrame, level: float) -> Table:
     return Table(pd.DataFrame(display), pd.DataFrame(cells))
 
 
-def items_figure(comparisons: dict, rows: pd.DataFrame, seed: int, reps: int, level: float) -> Figure:
+def items_figure(comparisons: dict, level: float) -> Figure:
     """Share answering yes to each item, micro beside larger, with each group's interval."""
     records = []
-    for item, label in YES_NO_ITEMS.items():
-        for group, key in (("micro", "share_first"), ("larger", "share_second")):
-            part = rows[rows["group"] == group]
-            low, high = stats.mean_interval(part[item].astype("boolean").astype("Float64"), part["org_id"], reps=reps, seed=seed, level=level)
-            records.append({"item": item, "group": group, "share": comparisons[item][key], "low": low, "high": high})
+    for item in YES_NO_ITEMS:
+        c = comparisons[item]
+        for group, side in (("micro", "first"), ("larger", "second")):
+            records.append({"item": item, "group": group, "share": c[f"share_{side}"], "low": c.get(f"group_low_{side}"), "high": c.get(f"group_high_{side}")})
     data = pd.DataFrame(records)
     plot_data = data.assign(
         label=pd.Categorical(data["item"].map(YES_NO_ITEMS), list(YES_NO_ITEMS.values())[::-1]),
@@ -108,6 +107,6 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
     text["workers_larger"] = number(comparisons["n_regular_workers"]["mean_second"], 1)
     return ChapterResult(
         tables={"personalisation-items": items_table(comparisons, rows, level), "personalisation-themes": theme_table(frames)},
-        figures={"personalisation-items": items_figure(comparisons, rows, seed, reps, level)},
+        figures={"personalisation-items": items_figure(comparisons, level)},
         values={"comparisons": comparisons, "text": text, "n_people": int(rows["participant_id"].nunique())},
     )
