@@ -112,6 +112,10 @@ def test_formats():
     assert fmt.interval(0.12, 0.04, 0.2, 0.95, fmt.pct) == "12% (95% CI 4% to 20%)"
     assert fmt.interval(1.0, None, None) == "1.00 (no interval)"
     assert fmt.interval(None, None, None) == "not estimable"
+    # A bound that rounds to zero keeps its side of zero visible (the verdict depends on it).
+    assert fmt.interval(0.45, 0.0031, 0.92) == "0.45 (95% CI 0.003 to 0.92)"
+    assert fmt.interval(0.1, -0.001, 0.2, 0.95, fmt.pct) == "10% (95% CI \u22120.1% to 20%)"
+    assert fmt.interval(0.45, 0.0, 0.92) == "0.45 (95% CI 0.00 to 0.92)"
 
 
 def test_written_outputs_are_byte_identical(tmp_path):

@@ -28,10 +28,18 @@ def count_pct(n: int, total: int) -> str:
     return f"{n} ({pct(n / total)})" if total else f"{n}"
 
 
+def bound(x: float, unit=number) -> str:
+    """An interval bound; one rounded to zero but not zero gets more digits, so its side of zero shows."""
+    text = unit(x)
+    if x != 0 and text.lstrip(MINUS + "-£").strip("0.%") == "":
+        text = signed(f"{x * 100:.1f}%") if unit is pct else signed(f"{x:.3f}") if unit is number else text
+    return text
+
+
 def interval(estimate: float | None, low: float | None, high: float | None, level: float = 0.95, unit=number) -> str:
     """An estimate with its interval: 12% (95% CI 4% to 20%)."""
     if estimate is None:
         return "not estimable"
     if low is None or high is None:
         return f"{unit(estimate)} (no interval)"
-    return f"{unit(estimate)} ({level * 100:.0f}% CI {unit(low)} to {unit(high)})"
+    return f"{unit(estimate)} ({level * 100:.0f}% CI {bound(low, unit)} to {bound(high, unit)})"
