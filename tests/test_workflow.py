@@ -146,3 +146,15 @@ def test_two_builds_in_separate_folders_are_byte_identical(built_project, tmp_pa
     second = output_hashes(fresh_build(built_project, tmp_path))
     assert len(first) > 50
     assert differences(first, second) == []
+
+
+def test_workflow_references_mirror_the_validation_code(root):
+    """rules/common.smk repeats the table references so the Snakefile needs no heavy import; keep them equal."""
+    import ast
+
+    from goodcare.validate import REFERENCES
+
+    text = (root / "rules" / "common.smk").read_text()
+    start = text.index("REFERENCES = {") + len("REFERENCES = ")
+    declared = ast.literal_eval(text[start:text.index("}\n", start) + 1])
+    assert {k: tuple(v) for k, v in declared.items()} == REFERENCES

@@ -27,6 +27,27 @@ def load_validated(inputs) -> dict[str, pd.DataFrame]:
     return {name: pd.read_parquet(path) for name, path in inputs.items() if str(path).endswith(".parquet")}
 
 
+def extra_arguments(smk) -> dict:
+    """What an analysis needs beyond validated tables, by the input's name (one convention for every rule):
+    `values_<chapter>` -> upstream chapter values; `instrument_<name>` -> parsed instrument YAML;
+    `data` -> the raw input files; `workflow` -> the Snakefile first; and any `hypotheses` param."""
+    named = dict(smk.input.items())
+    extra = {}
+    upstream = {n[len("values_"):]: json.loads(Path(p).read_text(encoding="utf-8")) for n, p in named.items() if n.startswith("values_")}
+    instruments = {n[len("instrument_"):]: yaml.safe_load(Path(p).read_text(encoding="utf-8")) for n, p in named.items() if n.startswith("instrument_")}
+    if upstream:
+        extra["upstream"] = upstream
+    if instruments:
+        extra["instruments"] = instruments
+    if "data" in named:
+        extra["inputs"] = [str(p) for p in smk.input.data]
+    if "workflow" in named:
+        extra["snakefile"] = smk.input.workflow[0]
+    if "hypotheses" in dict(smk.params.items()):
+        extra["hypotheses"] = smk.params.hypotheses
+    return extra
+
+
 def run_analysis(smk) -> None:
     """Run the chapter named in the rule's params and write its outputs."""
     log = log_to(smk.log[0])
@@ -35,15 +56,7 @@ def run_analysis(smk) -> None:
     frames = load_validated(smk.input)
     log.info("chapter %s: read %s", chapter, {k: len(v) for k, v in frames.items()})
     params = {"seed": smk.params.seed, "reps": smk.params.reps, "level": smk.params.level}
-    upstream = {name[len("values_"):]: json.loads(Path(path).read_text(encoding="utf-8")) for name, path in smk.input.items() if name.startswith("values_")}
-    if upstream:
-        params.update(upstream=upstream, hypotheses=smk.params.hypotheses)
-    instruments = {name[len("instrument_"):]: yaml.safe_load(Path(path).read_text(encoding="utf-8")) for name, path in smk.input.items() if name.startswith("instrument_")}
-    if instruments:
-        params["instruments"] = instruments
-    if chapter == "howmade":
-        params.update(inputs=[str(p) for p in smk.input.data], snakefile=smk.input.workflow[0])
-    result = module.analyse(frames, **params)
+    result = module.analyse(frames, **params, **extra_arguments(smk))
     write_chapter(result, smk.output.tables, smk.output.figures, smk.output.values)
     write_record(smk, "scripts/analyse.py", smk.output.record)
     log.info("chapter %s: wrote %d tables, %d figures", chapter, len(result.tables), len(result.figures))
