@@ -11,6 +11,7 @@ validate(config, "config/config.schema.yaml")
 
 
 include: "rules/common.smk"
+include: "rules/refi.smk"
 include: "rules/validate.smk"
 include: "rules/analyse.smk"
 include: "rules/book.smk"

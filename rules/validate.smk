@@ -4,7 +4,7 @@
 rule validate_table:
     input:
         unpack(referenced_tables),
-        csv=f"{DATA}/{{table}}.csv",
+        csv=lambda wildcards: TABLE_CSV[wildcards.table],
         code=[
             "src/goodcare/schemas.py",
             "src/goodcare/validate.py",
