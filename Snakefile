@@ -14,6 +14,7 @@ include: "rules/common.smk"
 include: "rules/refi.smk"
 include: "rules/validate.smk"
 include: "rules/analyse.smk"
+include: "rules/disclosure.smk"
 include: "rules/book.smk"
 
 

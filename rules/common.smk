@@ -27,6 +27,13 @@ SHARED_CODE = [
     "src/goodcare/runner.py",
     "src/goodcare/records.py",
 ]
+# The disclosure gate's code; a change to one re-runs every gate (not the analyses).
+DISCLOSURE_CODE = sorted(str(p) for p in Path("src/goodcare/disclosure").glob("*.py")) + [
+    "src/goodcare/outputs.py",
+    "src/goodcare/vocab.py",
+    "src/goodcare/runner.py",
+    "src/goodcare/records.py",
+]
 
 
 wildcard_constraints:
@@ -44,13 +51,40 @@ def referenced_tables(wildcards):
 
 
 def chapter_outputs(chapter):
-    """The three outputs of a chapter's analysis: tables, figures and in-text values."""
+    """What a chapter's analysis writes: its staged outputs (for the disclosure gate only) and its record."""
+    return {
+        "staged": directory(f"{RES}/analysis/{chapter}"),
+        "record": f"{RES}/provenance/{chapter}.json",
+    }
+
+
+def published_outputs(chapter):
+    """What the disclosure gate publishes for a chapter (the book reads only these), its report and record."""
     return {
         "tables": directory(f"{RES}/tables/{chapter}"),
         "figures": directory(f"{RES}/figures/{chapter}"),
         "values": f"{RES}/values/{chapter}.json",
-        "record": f"{RES}/provenance/{chapter}.json",
+        "report": f"{RES}/disclosure/{chapter}.json",
+        "cells": f"{RES}/disclosure/{chapter}.csv",
+        "record": f"{RES}/provenance/disclose_{chapter}.json",
     }
+
+
+def all_chapters():
+    """Every chapter an analysis rule makes (each passes the disclosure gate)."""
+    return [*CHAPTERS, "performance", "appendices", "howmade"]
+
+
+def quoting_chapters():
+    """Chapters whose analysis reads the coded excerpts, so may quote them (attributed book-wide)."""
+    return [c for c, tables in CHAPTER_TABLES.items() if "codings" in tables]
+
+
+def quote_inputs(chapter):
+    """What a chapter's disclosure gate needs to publish quotes: the book's attributions and the excerpts."""
+    if chapter not in quoting_chapters():
+        return {}
+    return {"attributions": f"{RES}/disclosure/attributions.csv", **validated("codings")}
 
 
 def analysis_code(chapter):
@@ -59,9 +93,12 @@ def analysis_code(chapter):
 
 
 def get_analysis_outputs():
-    """Every output of every analysis (the `analyses` target)."""
-    chapters = [*CHAPTERS, "performance", "appendices", "howmade"]
-    return [f"{RES}/values/{c}.json" for c in chapters] + [f"{RES}/validated/{t}.json" for t in TABLES]
+    """Every published output of every analysis, after the disclosure gate (the `analyses` target)."""
+    return (
+        [f"{RES}/values/{c}.json" for c in all_chapters()]
+        + [f"{RES}/validated/{t}.json" for t in TABLES]
+        + [f"{RES}/disclosure/report.json"]
+    )
 
 
 def get_final_output():

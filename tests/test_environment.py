@@ -25,9 +25,19 @@ def pip_requirements() -> dict[str, str]:
     return dict(split(r) for r in reqs)
 
 
+def environment() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
+
+
+def pip_section() -> list[str]:
+    """The lines of environment.yml's `pip:` subsection (what conda hands to pip as a requirements file)."""
+    return [line for d in environment()["dependencies"] if isinstance(d, dict) for line in d.get("pip", [])]
+
+
 def conda_requirements() -> dict[str, str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    return dict(split(d) for d in env["dependencies"] if isinstance(d, str))
+    """Every package environment.yml installs: conda packages plus the named packages of its pip section."""
+    conda = dict(split(d) for d in environment()["dependencies"] if isinstance(d, str))
+    return {**conda, **dict(split(line) for line in pip_section() if not line.startswith("-"))}
 
 
 def test_environment_and_pyproject_agree():
@@ -47,3 +57,15 @@ def test_rule_environment_names_the_analysis_packages():
     env = yaml.safe_load((ROOT / "envs" / "goodcare.yaml").read_text())
     names = {split(d)[0] for d in env["dependencies"] if isinstance(d, str)}
     assert {"pandas", "pandera", "plotnine", "statsmodels", "pyarrow"} <= names
+
+
+def test_pip_section_is_a_valid_requirements_file():
+    # conda writes these lines to a requirements file: only requirements and `-e .` are allowed there
+    # (an option such as --no-deps makes `conda env create` fail at its pip step).
+    from packaging.requirements import Requirement
+
+    for line in pip_section():
+        if line.startswith("-"):
+            assert line == "-e .", f"environment.yml pip line {line!r} is not a requirement"
+        else:
+            Requirement(line)

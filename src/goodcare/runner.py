@@ -49,7 +49,7 @@ def extra_arguments(smk) -> dict:
 
 
 def run_analysis(smk) -> None:
-    """Run the chapter named in the rule's params and write its outputs."""
+    """Run the chapter named in the rule's params and stage its outputs for the disclosure gate."""
     log = log_to(smk.log[0])
     chapter = smk.params.chapter
     module = importlib.import_module(f"goodcare.chapters.{chapter}")
@@ -57,7 +57,8 @@ def run_analysis(smk) -> None:
     log.info("chapter %s: read %s", chapter, {k: len(v) for k, v in frames.items()})
     params = {"seed": smk.params.seed, "reps": smk.params.reps, "level": smk.params.level}
     result = module.analyse(frames, **params, **extra_arguments(smk))
-    write_chapter(result, smk.output.tables, smk.output.figures, smk.output.values)
+    staged = Path(smk.output.staged)  # only the disclosure gate reads this and publishes what passes
+    write_chapter(result, staged / "tables", staged / "figures", staged / "values.json")
     write_record(smk, "scripts/analyse.py", smk.output.record)
     log.info("chapter %s: wrote %d tables, %d figures", chapter, len(result.tables), len(result.figures))
 

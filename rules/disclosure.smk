@@ -1,0 +1,67 @@
+# The disclosure gate: every chapter's staged outputs pass the rules once before anything is published.
+
+# Settings of every rule (config `disclosure:`); a change re-runs the gates (params are rerun triggers).
+DISCLOSURE = config.get("disclosure", {})
+
+
+rule disclose_quotes:
+    input:
+        staged=[f"{RES}/analysis/{c}" for c in quoting_chapters()],
+        **validated("codings", "participants", "organisations"),
+        # The register of names and places, if one is set, so a change to it re-runs the scan.
+        **({"deny_list": DISCLOSURE["deny_list_file"]} if DISCLOSURE.get("deny_list_file") else {}),
+        code=DISCLOSURE_CODE,
+    output:
+        attributions=f"{RES}/disclosure/attributions.csv",
+        report=f"{RES}/disclosure/quotes.json",
+    log:
+        f"{LOGS}/disclosure/quotes.log",
+    benchmark:
+        f"{LOGS}/benchmark/disclose_quotes.tsv"
+    params:
+        settings=DISCLOSURE,
+    conda:
+        ENV
+    script:
+        "../scripts/disclose.py"
+
+
+for chapter in all_chapters():
+
+    rule:
+        name:
+            f"disclose_{chapter}"
+        input:
+            staged=f"{RES}/analysis/{chapter}",
+            **quote_inputs(chapter),
+            code=DISCLOSURE_CODE,
+        output:
+            **published_outputs(chapter),
+        log:
+            f"{LOGS}/disclosure/{chapter}.log",
+        benchmark:
+            f"{LOGS}/benchmark/disclose_{chapter}.tsv"
+        params:
+            chapter=chapter,
+            settings=DISCLOSURE,
+        conda:
+            ENV
+        script:
+            "../scripts/disclose.py"
+
+
+rule disclosure_report:
+    input:
+        chapters=[f"{RES}/disclosure/{c}.json" for c in all_chapters()],
+        quotes=f"{RES}/disclosure/quotes.json",
+        code=DISCLOSURE_CODE,
+    output:
+        report=f"{RES}/disclosure/report.json",
+    log:
+        f"{LOGS}/disclosure/report.log",
+    params:
+        settings=DISCLOSURE,
+    conda:
+        ENV
+    script:
+        "../scripts/disclose.py"

@@ -1,0 +1,78 @@
+"""Disclosure reports: per chapter (what each rule suppressed, where) and for the book (the back-matter page)."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from goodcare.disclosure.rules import where
+from goodcare.disclosure.settings import Settings, rules
+
+SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "linked", "secondary")
+CELL_COLUMNS = ["chapter", "output", "cell", "rule", "key"]
+
+
+def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, missing: dict, quotes: dict, s: Settings) -> dict:
+    """One chapter's report: every output's status and cell count, and every suppressed location with its rule."""
+    hidden = cells[cells["reason"].ne("")] if len(cells) else cells.assign(reason=[])
+    # One row per suppressed location: several cells at one spot (a count and its share) count once.
+    spots = hidden.assign(cell=[where(c) for c in hidden.itertuples()]).drop_duplicates(["output", "cell"])
+    suppressed = [{"chapter": chapter, "output": r.output, "cell": r.cell, "rule": r.reason, "key": r.key} for r in spots.itertuples()]
+    per_output = []
+    for o in outputs:
+        mine = [x for x in suppressed if x["output"] == o.label]
+        n_cells = 0 if o.cells is None else len(o.cells)
+        per_output.append({"output": o.label, "status": status.get(o.label, "published"), "cells": n_cells,
+                           "suppressed": len(mine), "undescribed": len(missing.get(o.label, []))})
+    return {"chapter": chapter, "outputs": per_output, "suppressed": suppressed, "quotes": quotes, "settings": s.public()}
+
+
+def write_chapter_report(report: dict, json_path: Path, csv_path: Path) -> None:
+    """The chapter report as JSON, and its suppressed cells as CSV (one row per cell)."""
+    from goodcare.outputs import write_csv, write_json
+
+    write_json(report, json_path)
+    write_csv(pd.DataFrame(report["suppressed"], columns=CELL_COLUMNS), csv_path)
+
+
+def book_report(chapter_reports: list[dict], quotes: dict, s: Settings) -> dict:
+    """The book's report: rules with thresholds and counts, relaxed settings, outputs not fully published."""
+    cells = pd.DataFrame([c for r in chapter_reports for c in r["suppressed"]], columns=CELL_COLUMNS)
+    counts = cells["rule"].value_counts().to_dict()
+    where_ = {rule: sorted({f"{r.chapter}: {r.output}" for r in cells[cells["rule"] == rule].itertuples()}) for rule in counts}
+    catalogue = [{"rule": r.id, "says": r.says, "threshold": r.threshold, "enforced_by": r.enforced_by, "on_failure": r.on_failure,
+                  "suppressed": int(counts.get(r.id, 0)) if r.id in SUPPRESSION_RULES else None, "where": where_.get(r.id, [])}
+                 for r in rules(s)]
+    outputs = [{"chapter": r["chapter"], **o} for r in chapter_reports for o in r["outputs"]]
+    return {
+        "rules": catalogue,
+        "relaxed": s.relaxed(),
+        "settings": s.public(),
+        "cells_suppressed": int(len(cells)),
+        "outputs": outputs,
+        "not_fully_published": [o for o in outputs if o["status"] != "published"],
+        "quotes": quotes,
+        "suppressed": cells.to_dict("records"),
+    }
+
+
+def summary_table(report: dict) -> pd.DataFrame:
+    """A reader's table of the rules: what each says, its threshold, what enforces it, how many cells it suppressed."""
+    return pd.DataFrame([{
+        "Rule": r["says"], "Threshold": r["threshold"], "Enforced by": r["enforced_by"], "If it fails": r["on_failure"],
+        "Cells suppressed": "" if r["suppressed"] is None else str(r["suppressed"]),
+    } for r in report["rules"]])
+
+
+def cells_table(report: dict) -> pd.DataFrame:
+    """A reader's table of suppressed cells per chapter, output and rule."""
+    cells = pd.DataFrame(report["suppressed"], columns=CELL_COLUMNS)
+    if cells.empty:
+        return pd.DataFrame({"Chapter": [], "Table or figure": [], "Rule": [], "Cells": []})
+    grouped = cells.groupby(["chapter", "output", "rule"]).size().rename("Cells").reset_index()
+    return grouped.rename(columns={"chapter": "Chapter", "output": "Table or figure", "rule": "Rule"}).astype({"Cells": str})
+
+
+def read(path: Path) -> dict:
+    """A report written by the workflow."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,101 @@
+"""Primary rules on described cells (threshold, dominance) and the breaches that stop a build."""
+
+import re
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from goodcare.disclosure.settings import Settings
+
+EXTREME_HEADER = re.compile(r"\b(min|max|minimum|maximum|range|lowest|highest)\b", re.IGNORECASE)
+ID_COLUMNS = ("org_id", "participant_id", "segment_id")
+EPS = 1e-9  # shares are rounded to 6 decimals; "at most 50%" must hold at exactly 50%
+
+
+@dataclass(frozen=True)
+class Breach:
+    """Why a build stops: where (chapter, output, cell) and which rule, never the offending value."""
+
+    chapter: str
+    output: str
+    cell: str
+    rule: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"chapter {self.chapter}, {self.output}, cell {self.cell}: rule {self.rule} ({self.detail})"
+
+
+class DisclosureError(Exception):
+    """The gate refused to publish: one or more breaches, each naming chapter, output, cell and rule."""
+
+    def __init__(self, breaches: list[Breach]):
+        self.breaches = list(breaches)
+        lines = "\n".join(f"  - {b}" for b in self.breaches)
+        super().__init__(f"Disclosure control stopped the build ({len(self.breaches)} problem(s)); nothing was published:\n{lines}")
+
+    def records(self) -> list[dict]:
+        """The breaches as structured records (for the JSON report)."""
+        return [asdict(b) for b in self.breaches]
+
+
+def primary(cells: pd.DataFrame, s: Settings) -> pd.Series:
+    """Per cell, the id of the first primary rule it fails ("" if it passes)."""
+    people = pd.to_numeric(cells["people"], errors="coerce").fillna(0)
+    orgs = pd.to_numeric(cells["organisations"], errors="coerce").fillna(0)
+    top1 = pd.to_numeric(cells["top1"], errors="coerce").fillna(0)
+    top2 = pd.to_numeric(cells["top2"], errors="coerce").fillna(0)
+    unit = cells["unit"].fillna("people")
+    about_people, about_orgs = unit.eq("people"), unit.eq("organisations")
+    zero = people.eq(0) & (not s.zeros_are_disclosive)
+    checks = [
+        ("min_people", about_people & (people < s.min_people)),
+        ("min_organisations", (about_people | about_orgs) & (orgs < s.min_organisations)),
+        ("dominance_1", about_people & (top1 > s.max_top1_share + EPS)),
+        ("dominance_2", about_people & (top2 > s.max_top2_share + EPS)),
+    ]
+    reason = pd.Series("", index=cells.index, dtype=object)
+    for rule, fails in reversed(checks):  # the first rule in catalogue order wins
+        reason = reason.mask(fails & ~zero, rule)
+    return reason
+
+
+def structural(chapter: str, output: str, frame: pd.DataFrame | None, cells: pd.DataFrame | None) -> list[Breach]:
+    """Breaches no suppression can mend: id columns, minimum/maximum statistics or columns, bad locations."""
+    found = []
+    if frame is not None:
+        for column in frame.columns:
+            if str(column).lower() in ID_COLUMNS:
+                found.append(Breach(chapter, output, f"column '{column}'", "no_ids", "identifier columns are never published"))
+            described_as_none = cells is not None and ((cells["column"] == column) & cells["unit"].eq("none")).any()
+            if EXTREME_HEADER.search(str(column)) and not described_as_none:
+                found.append(Breach(chapter, output, f"column '{column}'", "no_extremes", "a minimum, maximum or range is not published"))
+    if cells is None:
+        return found
+    for row in cells[cells["statistic"].isin(["min", "max"])].itertuples():
+        found.append(Breach(chapter, output, where(row), "no_extremes", f"statistic '{row.statistic}' is refused"))
+    for row in cells[~cells["unit"].fillna("people").isin(["people", "organisations", "none"])].itertuples():
+        found.append(Breach(chapter, output, where(row), "contract", f"unknown unit '{row.unit}'"))
+    return found
+
+
+def misplaced(cells: pd.DataFrame | None, frame: pd.DataFrame | None) -> pd.Series:
+    """Cells that point outside their table or figure data (a column it lacks, a row it lacks or cannot find)."""
+    if cells is None or frame is None or cells.empty:
+        return pd.Series(False, index=[] if cells is None else cells.index)
+    rows = pd.to_numeric(cells["row"], errors="coerce")
+    return (cells["column"].notna() & ~cells["column"].isin(frame.columns)) | (rows.notna() & ((rows < 0) | (rows >= len(frame))))
+
+
+def where(cell) -> str:
+    """A cell's location in words (never its value)."""
+    path = getattr(cell, "path", None)
+    if isinstance(path, str) and path:
+        return f"'{path}'"
+    row = getattr(cell, "row", None)
+    if row is None or (isinstance(row, float) and np.isnan(row)):
+        row = "all rows"
+    else:
+        row = "a row it cannot find" if float(row) < 0 else f"row {int(float(row)) + 1}"
+    return f"({row}, column '{cell.column}')"

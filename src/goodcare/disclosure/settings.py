@@ -1,0 +1,100 @@
+"""The disclosure rules' settings: defaults from DESIGN.md section 5, overridden by `disclosure:` in config."""
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+IDENTIFIER_KINDS = ("email", "phone", "postcode", "nhs_number", "url", "name")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds and switches of every disclosure rule (see config/config.schema.yaml for each)."""
+
+    min_people: int = 10
+    min_organisations: int = 3
+    max_top1_share: float = 0.5
+    max_top2_share: float = 0.9
+    zeros_are_disclosive: bool = False
+    k_anonymity: int = 5
+    coarsening: tuple = ("service_type", "size_band", "group")
+    identifiers: tuple = IDENTIFIER_KINDS
+    deny_list: tuple = ()
+    deny_list_file: str | None = None
+    undescribed: str = "stop"
+
+    @classmethod
+    def from_config(cls, config: dict | None) -> "Settings":
+        """Settings from the config's `disclosure` mapping (missing keys take their defaults)."""
+        config = dict(config or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise ValueError(f"unknown disclosure settings: {', '.join(unknown)}")
+        tuples = {k: tuple(v) for k, v in config.items() if isinstance(v, list)}
+        return cls(**{**config, **tuples})
+
+    def names(self) -> list[str]:
+        """The deny-list: names in config plus one per line of the register file, if set."""
+        names = list(self.deny_list)
+        if self.deny_list_file:
+            lines = Path(self.deny_list_file).read_text(encoding="utf-8").splitlines()
+            names += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        return names
+
+    def relaxed(self) -> list[dict]:
+        """Every setting weaker than its default (thresholds lowered, checks switched off), for the report."""
+        default, out = Settings(), []
+        weaker = {
+            "min_people": self.min_people < default.min_people,
+            "min_organisations": self.min_organisations < default.min_organisations,
+            "max_top1_share": self.max_top1_share > default.max_top1_share,
+            "max_top2_share": self.max_top2_share > default.max_top2_share,
+            "k_anonymity": self.k_anonymity < default.k_anonymity,
+            "identifiers": not set(default.identifiers) <= set(self.identifiers),
+            "undescribed": self.undescribed != default.undescribed,
+        }
+        for name, is_weaker in weaker.items():
+            if is_weaker:
+                out.append({"setting": name, "default": _show(getattr(default, name)), "value": _show(getattr(self, name))})
+        return out
+
+    def public(self) -> dict:
+        """The settings as published in the report (the deny-list is counted, never shown)."""
+        data = asdict(self)
+        data["deny_list"] = f"{len(self.names())} names"
+        data.pop("deny_list_file")
+        return {k: _show(v) for k, v in data.items()}
+
+
+def _show(value):
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One disclosure rule: its id, what it says, its threshold, what enforces it, and what a failure does."""
+
+    id: str
+    says: str
+    threshold: str
+    enforced_by: str
+    on_failure: str
+    reason: str = ""  # the short reason a suppressed cell shows
+
+
+def rules(s: Settings) -> list[Rule]:
+    """The catalogue of rules with this build's thresholds, in the order the report lists them."""
+    hand = "goodcare.disclosure (hand-written)"
+    return [
+        Rule("min_people", "A cell about people needs enough people.", f"at least {s.min_people} people", hand, "cell suppressed", f"fewer than {s.min_people} people"),
+        Rule("min_organisations", "A cell needs enough organisations.", f"at least {s.min_organisations} organisations", hand, "cell suppressed", f"fewer than {s.min_organisations} organisations"),
+        Rule("dominance_1", "No organisation supplies too much of a cell.", f"largest organisation at most {s.max_top1_share:.0%}", hand, "cell suppressed", "one organisation dominates"),
+        Rule("dominance_2", "No two organisations supply too much of a cell.", f"two largest at most {s.max_top2_share:.0%}", hand, "cell suppressed", "two organisations dominate"),
+        Rule("secondary", "A suppressed cell cannot be recovered from totals or other outputs.", "every additive line has 0 or at least 2 suppressed cells", hand, "second cell suppressed", "protects another cell"),
+        Rule("linked", "A group suppressed in one output is suppressed in every output of the chapter.", "same key, same decision", hand, "cell suppressed", "suppressed elsewhere"),
+        Rule("no_extremes", "No minimum or maximum of a distribution is published.", "statistic min/max refused", hand, "build stops"),
+        Rule("no_ids", "No per-organisation or per-person rows.", "no org_id, participant_id or segment_id column", hand, "build stops"),
+        Rule("undescribed", "Every published number is described by cells.", f"uncovered outputs: {s.undescribed}", hand, {"stop": "build stops", "withhold": "output withheld", "pass": "published unchecked, listed"}[s.undescribed]),
+        Rule("identifiers", "Excerpts hold no direct identifiers.", ", ".join(s.identifiers), "presidio-analyzer pattern and deny-list recognisers (no NLP model), phonenumbers, tldextract (offline)", "build stops"),
+        Rule("k_anonymity", "Quote attributions are k-anonymous across the book.", f"k = {s.k_anonymity}", hand, "attribution coarsened, else quote withheld"),
+    ]

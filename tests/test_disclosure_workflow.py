@@ -1,0 +1,98 @@
+"""End to end: the gate sits between the analyses and results/, on the bundled data and on data that must stop."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import copy_project, snakemake
+from goodcare.disclosure import Settings
+from goodcare.disclosure.rules import primary
+from goodcare.disclosure.stage import read_stage
+from goodcare.outputs import is_suppressed
+
+
+def published_text(results, output, chapter) -> pd.DataFrame:
+    kind, name = output.split(" ", 1)
+    folder = "tables" if kind == "table" else "figures"
+    return pd.read_csv(results / folder / chapter / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def test_a_band_of_two_organisations_publishes_no_cell_of_its_own(built_results):
+    orgs = pd.read_parquet(built_results / "validated" / "organisations.parquet")
+    assert (orgs["size_band"] == "small").sum() == 2  # the study design: two small providers
+    bands = pd.read_csv(built_results / "tables" / "micro" / "organisations-by-band.csv", dtype=str).set_index("Size band")
+    assert bands.loc["Small"].map(is_suppressed).all()
+    assert is_suppressed(json.loads((built_results / "values" / "micro.json").read_text())["n_by_band"]["small"])
+    for chapter in ("methods", "micro", "outcomes"):
+        outputs, _, _ = read_stage(built_results / "analysis" / chapter)
+        for o in outputs:
+            if o.cells is None or o.frame is None:
+                continue
+            shown = published_text(built_results, o.label, chapter)
+            for cell in o.cells[o.cells["key"].fillna("").str.contains("size_band=small")].itertuples():
+                assert is_suppressed(shown.at[int(cell.row), cell.column]), (chapter, o.label, cell.row, cell.column)
+
+
+def test_every_failing_cell_of_the_build_is_suppressed_where_it_is_published(built_results):
+    settings = Settings.from_config({})
+    for chapter in ("methods", "micro", "outcomes"):
+        outputs, _, _ = read_stage(built_results / "analysis" / chapter)
+        for o in outputs:
+            if o.cells is None or o.frame is None:
+                continue
+            shown = published_text(built_results, o.label, chapter)
+            withheld = o.kind == "figure" and json.loads((built_results / "values" / f"{chapter}.json").read_text())["figures"][o.name]["withheld"]
+            for cell in o.cells[primary(o.cells, settings).ne("")].itertuples():
+                assert withheld or is_suppressed(shown.at[int(cell.row), cell.column])
+
+
+def test_micro_against_larger_comparisons_pass(built_results):
+    for chapter, table in (("outcomes", "ascot-gain"), ("outcomes", "hourly-rates")):
+        shown = pd.read_csv(built_results / "tables" / chapter / f"{table}.csv", dtype=str, keep_default_na=False)
+        assert not shown.map(is_suppressed).any().any()
+    text = json.loads((built_results / "values" / "outcomes.json").read_text())["text"]
+    assert not any(is_suppressed(v) for v in text.values())
+
+
+def test_the_report_counts_every_rule(built_results):
+    report = json.loads((built_results / "disclosure" / "report.json").read_text())
+    counts = {r["rule"]: r["suppressed"] for r in report["rules"]}
+    assert counts["min_people"] > 0 and counts["min_organisations"] > 0 and counts["secondary"] > 0
+    assert report["cells_suppressed"] == sum(v for v in counts.values() if v)
+    assert report["quotes"]["identifiers_found"] == 0 and report["quotes"]["excerpts_scanned"] > 0
+    per_chapter = pd.read_csv(built_results / "disclosure" / "micro.csv")
+    assert set(per_chapter.columns) == {"chapter", "output", "cell", "rule", "key"} and len(per_chapter)
+
+
+@pytest.fixture(scope="module")
+def leaky_project(tmp_path_factory):
+    """The project with an e-mail address in one excerpt of codings.csv."""
+    project = copy_project(tmp_path_factory.mktemp("leaky") / "project")
+    codings = pd.read_csv(project / "data" / "codings.csv", dtype=str, keep_default_na=False)
+    row = codings.index[codings["excerpt"] != ""][0]
+    codings.loc[row, "excerpt"] = "You can reach me on jo.bloggs@example.co.uk any time."
+    codings.to_csv(project / "data" / "codings.csv", index=False, lineterminator="\n")
+    return project, codings.loc[row, "segment_id"]
+
+
+def test_an_identifier_in_an_excerpt_stops_the_build(leaky_project):
+    project, segment = leaky_project
+    proc = snakemake(project, "results/disclosure/quotes.json", "--config", "bootstrap_replicates=100", check=False)
+    assert proc.returncode != 0
+    log = (project / "logs" / "disclosure" / "quotes.log").read_text()
+    assert f"segment {segment}: rule identifiers (email found)" in log + proc.stderr
+    assert "jo.bloggs" not in log + proc.stderr + proc.stdout
+    assert not (project / "results" / "disclosure" / "attributions.csv").exists()
+
+
+def test_the_bundled_build_describes_every_number_and_withholds_no_figure(built_results):
+    report = json.loads((built_results / "disclosure" / "report.json").read_text())
+    assert report["relaxed"] == []  # the shipped config is the defaults: nothing passes unchecked
+    statuses = {(o["chapter"], o["output"]): o["status"] for o in report["outputs"]}
+    assert not [k for k, s in statuses.items() if s == "unchecked"]
+    # Figures compare micro with larger providers, merging rare categories, so none needs withholding.
+    assert not [k for k, s in statuses.items() if k[1].startswith("figure") and s != "published"], statuses
+    for values in (built_results / "values").glob("*.json"):
+        for name, figure in json.loads(values.read_text())["figures"].items():
+            assert not figure["withheld"], (values.stem, name)
