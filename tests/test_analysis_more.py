@@ -54,7 +54,9 @@ def test_innovation_counts_organisations_and_segments():
     c = result.values["comparison"]
     # Interviewees are the one owner (O1, two segments); larger providers have none interviewed here.
     assert c["mean_first"] == 2.0 and c["n_second"] == 0 and c["estimate"] is None
-    assert result.values["text"]["what_micro"] == "33%" and result.values["text"]["how_larger"] == "0%"
+    # What and how are reported together: O1's two segments (one what, one how) make one organisation of three.
+    assert result.values["text"]["service_micro"] == "33%" and result.values["text"]["service_larger"] == "0%"
+    assert result.values["text"]["who_micro"] == "0%"
 
 
 def test_sustainability_funding_means():
@@ -69,6 +71,14 @@ def test_sustainability_funding_means():
     assert result.values["text"]["cqc_micro"] == "67%" and result.values["text"]["cqc_larger"] == "100%"
 
 
+def scored_frames() -> dict:
+    """The tiny tables every scored chapter reads (organisations, people, outcomes, experience, codes)."""
+    from test_analysis import outcome_rows
+
+    return {"organisations": organisations(), "participants": participants(), "outcomes": outcome_rows(2, 3),
+            "experience": experience(True), "codebook": codebook(), "codings": codings()}
+
+
 def comparison(estimate, low, high):
     return {"estimate": estimate, "low": low, "high": high, "mean_first": 1.0, "mean_second": 1.0, "share_first": 0.5, "share_second": 0.5, "ratio_first": 1.0, "ratio_second": 1.0}
 
@@ -79,7 +89,8 @@ def test_scorecard_verdicts_follow_the_data_not_the_hypothesis():
         "personalisation": {"comparisons": {"same_worker_usually": comparison(0.3, 0.1, 0.5)}},
         "innovation": {"comparison": comparison(None, None, None)},
     }
-    result = performance.analyse({}, upstream=upstream, hypotheses=CONFIG_HYPOTHESES)
+    # The scorecard recomputes who stands behind each measure, so it reads the tables the measures come from.
+    result = performance.analyse(scored_frames(), upstream=upstream, hypotheses=CONFIG_HYPOTHESES)
     verdicts = [row["verdict"] for row in result.values["scorecard"]]
     assert verdicts == ["contradicted", "no clear difference", "supported", "not estimable"]
     assert result.values["n_supported"] == 1
@@ -99,7 +110,7 @@ def scorecard_for(effect: str) -> list[str]:
         "personalisation": personalisation.analyse(frames, seed=1, reps=400).values,
         "innovation": innovation.analyse(frames, seed=1, reps=400).values,
     }
-    return [row["verdict"] for row in performance.analyse({}, upstream=upstream, hypotheses=CONFIG_HYPOTHESES).values["scorecard"]]
+    return [row["verdict"] for row in performance.analyse(frames, upstream=upstream, hypotheses=CONFIG_HYPOTHESES).values["scorecard"]]
 
 
 def test_no_effect_data_give_no_clear_difference_and_study_effects_are_found():

@@ -26,6 +26,16 @@ def test_chapter_opens_with_a_labelled_heading(path):
     assert re.match(r"^# .+ \{#sec-[a-z0-9-]+\}$", first), first
 
 
+def test_book_metadata_says_the_data_are_synthetic():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    book = config["book"]
+    assert config["project"]["type"] == "book"
+    assert "SYNTHETIC" in book["subtitle"] and "synthetic" in book["announcement"]["content"].lower()
+    assert set(config["format"]) == {"html", "typst"}
+
+
 def test_freeze_is_off():
     text = (ROOT / "_quarto.yml").read_text()
     assert re.search(r"freeze:\s*false", text) and not re.search(r"freeze:\s*(true|auto)", text)

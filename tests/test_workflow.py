@@ -64,7 +64,10 @@ def test_changing_outcomes_reruns_only_its_dependants(project):
     path.write_text("".join(lines), encoding="utf-8")
     jobs = job_counts(snakemake(project, "analyses", "--dry-run").stdout)
     # Outcomes feed chapter 6, the scorecard built on it, and the input hashes of the back matter; nothing else.
-    assert jobs == {"validate_table": 1, "analyse_outcomes": 1, "analyse_performance": 1, "analyse_howmade": 1, "analyses": 1}, jobs
+    # Each rerun analysis passes its disclosure gate again, and the book's disclosure report is remade.
+    assert jobs == {"validate_table": 1, "analyse_outcomes": 1, "analyse_performance": 1, "analyse_howmade": 1,
+                    "disclose_outcomes": 1, "disclose_performance": 1, "disclose_howmade": 1, "disclosure_report": 1,
+                    "analyses": 1}, jobs
 
 
 def test_validation_failure_leaves_data_and_other_results_untouched(project):
@@ -131,7 +134,8 @@ def test_changing_analysis_code_reruns_its_rule_and_changes_its_record(project):
     module = project / "src" / "goodcare" / "chapters" / "micro.py"
     module.write_text(module.read_text() + "\n# a reviewer's change\n")
     jobs = job_counts(snakemake(project, "analyses", "--dry-run").stdout)
-    assert jobs == {"analyse_micro": 1, "analyses": 1}, jobs
+    # Its disclosure gate and the book's disclosure report run again on the new analysis; nothing else.
+    assert jobs == {"analyse_micro": 1, "disclose_micro": 1, "disclosure_report": 1, "analyses": 1}, jobs
     snakemake(project, "analyses")
     after = json.loads(record.read_text())
     assert after["code_version"] != before["code_version"]

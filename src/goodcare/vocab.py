@@ -49,6 +49,15 @@ ROLE_LABELS = {
     "person_using_services": "Person using services",
     "carer": "Carer",
 }
+# Roles as the sample is published: frontline staff (eight in the study) join owners and managers, since
+# eight people can never pass the disclosure threshold of ten in either provider group.
+ROLE_GROUPS = {"owner_manager": "provider_staff", "frontline_staff": "provider_staff",
+               "person_using_services": "person_using_services", "carer": "carer"}
+ROLE_GROUP_LABELS = {
+    "provider_staff": "Owner, manager or frontline staff",
+    "person_using_services": "Person using services",
+    "carer": "Carer",
+}
 # Roles whose answers appear in outcomes.csv and experience.csv (a carer answers as proxy).
 SERVICE_USER_ROLES = ("person_using_services", "carer")
 

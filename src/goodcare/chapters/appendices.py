@@ -4,28 +4,40 @@ import pandas as pd
 
 from goodcare import vocab
 from goodcare.groups import with_organisation
-from goodcare.outputs import ChapterResult, Table, contributors
+from goodcare.outputs import ChapterResult, Table, about_no_one, cells, contributors, place
 
 KIND_ORDER = {kind: i for i, kind in enumerate(vocab.INNOVATION_KINDS)}
+COUNTS = ("Segments", "Organisations")
+LABELS = 4  # Code, Kind, Label and Definition: the code list itself, published whatever happens to the counts
+
+
+def code_segments(frames: dict[str, pd.DataFrame], codes: pd.DataFrame) -> pd.DataFrame:
+    """Segments coded with one of `codes`, with the code's kind and the speaker's organisation."""
+    people = with_organisation(frames["participants"], frames["organisations"])
+    seg = frames["codings"].merge(people[["participant_id", "org_id"]], on="participant_id")
+    return seg.merge(codes[["code_id", "sub_theme"]], on="code_id")
 
 
 def innovation_codes(frames: dict[str, pd.DataFrame]) -> Table:
-    """Every innovation code with its kind, definition and how often it was applied (segments, organisations)."""
+    """Every innovation code with its kind, definition and how often it was applied (segments, organisations).
+
+    Both counts of a code stand on the people whose segments carry it. Codes are not merged: the appendix
+    exists to list each code with its definition, so a code applied by too few people keeps its row and the
+    gate suppresses its counts (on the bundled data, every code has fewer than ten people). The kind is part
+    of each key, so the gate also protects a code that chapter 8's counts by kind would otherwise give away.
+    """
     codes = frames["codebook"].query("theme == 'innovation'").copy()
-    people = with_organisation(frames["participants"], frames["organisations"])
-    seg = frames["codings"].merge(people[["participant_id", "org_id"]], on="participant_id")
-    seg = seg[seg["code_id"].isin(codes["code_id"])]
+    seg = code_segments(frames, codes)
     counts = seg.groupby("code_id").agg(segments=("segment_id", "size"), organisations=("org_id", "nunique"))
     codes = codes.join(counts, on="code_id").fillna({"segments": 0, "organisations": 0})
     codes = codes.sort_values(["sub_theme", "code_id"], key=lambda s: s.map(KIND_ORDER) if s.name == "sub_theme" else s)
     display = pd.DataFrame({
         "Code": codes["code_id"], "Kind": codes["sub_theme"], "Label": codes["label"], "Definition": codes["definition"],
         "Segments": codes["segments"].astype(int), "Organisations": codes["organisations"].astype(int),
-    })
-    who = contributors(seg, ["code_id"])
-    cells = pd.concat([who.assign(column=c) for c in ("Segments", "Organisations")], ignore_index=True)
-    cells = cells.rename(columns={"code_id": "row"}).assign(statistic="count")
-    return Table(display, cells)
+    }).reset_index(drop=True)
+    who = contributors(seg, ["sub_theme", "code_id"])
+    rows = display[["Kind", "Code"]].rename(columns={"Kind": "sub_theme", "Code": "code_id"})
+    return Table(display, cells(*(place(who, "count", rows, column) for column in COUNTS)), labels=LABELS)
 
 
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level: float = 0.95, instruments: dict | None = None) -> ChapterResult:
@@ -34,4 +46,6 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level
     return ChapterResult(
         tables={"innovation-codes": innovation_codes(frames)},
         values={"interview_schedule": instruments.get("interview_schedule", {}), "ascot": instruments.get("ascot_adapted", {})},
+        # The instruments are the study's questionnaires and scales (item numbers, level numbers): about no one.
+        value_cells=about_no_one("interview_schedule", "ascot"),
     )

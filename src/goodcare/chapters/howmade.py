@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from goodcare import provenance
-from goodcare.outputs import ChapterResult, Figure
+from goodcare.outputs import ChapterResult, Figure, Table, about_no_one
 
 
 class GraphPlot:
@@ -58,8 +58,13 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level
     alt = (f"Diagram of the workflow's {len(nodes)} rules and the order they run in: "
            + "; ".join(f"{nodes[s]} feeds {nodes[d]}" for s, d in edges) + ".")
     graph = pd.DataFrame({"from": [nodes[s] for s, _ in edges], "to": [nodes[d] for _, d in edges]})
+    software = pd.DataFrame({"Package": list(versions), "Version": list(versions.values())})
+    # Versions, hashes, rule names, the commit and the rule count describe the software and files, not
+    # people or organisations: each is a number about no one (whole columns for tables and the figure).
     return ChapterResult(
-        tables={"software": pd.DataFrame({"Package": list(versions), "Version": list(versions.values())}), "input-hashes": hashes},
-        figures={"howmade-workflow": Figure(GraphPlot(nodes, edges), graph, alt, height=4.2)},
+        tables={"software": Table(software, about_no_one("Version", where="column")),
+                "input-hashes": Table(hashes, about_no_one("SHA-256", where="column"))},
+        figures={"howmade-workflow": Figure(GraphPlot(nodes, edges), graph, alt, height=4.2, cells=about_no_one("from", "to", where="column"), labels=0)},
         values={"commit": provenance.git_commit(Path(snakefile).resolve().parent), "n_rules": len(nodes)},
+        value_cells=about_no_one("commit", "n_rules"),
     )

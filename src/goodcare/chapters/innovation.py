@@ -1,4 +1,4 @@
-"""Chapter 8 (Innovation): what / how / who innovation codes by provider size."""
+"""Chapter 8 (Innovation): what / how / who innovation codes by provider size, with a few quotes."""
 
 import pandas as pd
 from plotnine import aes, facet_wrap, geom_col, geom_text, ggplot, labs, scale_fill_manual, scale_y_continuous
@@ -6,30 +6,38 @@ from plotnine import aes, facet_wrap, geom_col, geom_text, ggplot, labs, scale_f
 from goodcare import stats, vocab
 from goodcare.fmt import interval, number, pct
 from goodcare.groups import with_organisation
-from goodcare.outputs import ChapterResult, Figure, Table, contributors
+from goodcare.outputs import ChapterResult, Figure, Table, cells, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
 GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
 KIND_LABELS = {"what": "What is offered", "how": "How it is offered", "who": "Who is supported"}
+# The coded kinds are reported in two categories: what is offered and how it is offered together (both are
+# about the service itself), and who is supported (its reach). On the bundled data only two larger providers
+# were coded with "how", below the three organisations a cell needs, so reported apart the figure would be
+# withheld and secondary suppression would take the micro cells with it; merged, every cell passes.
+REPORTED = {"what": "service", "how": "service", "who": "who"}
+REPORTED_LABELS = {"service": "What is offered or how", "who": "Who is supported"}
 SHORT_LABELS = {"micro": "Micro", "larger": "Larger"}  # facets are narrow: short axis labels do not collide
 INTERVIEWED_ROLES = ("owner_manager", "frontline_staff")  # innovation was asked of providers
+QUOTES_PER_KIND = 2  # a few illustrations per kind, not a sample
 
 
 def innovation_segments(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Segments with an innovation code, with kind (what/how/who), organisation and provider group."""
+    """Segments with an innovation code, with kind (what/how/who), reported kind, organisation and provider group."""
     codes = frames["codebook"].query("theme == 'innovation'")[["code_id", "sub_theme"]].rename(columns={"sub_theme": "kind"})
     people = with_organisation(frames["participants"], frames["organisations"])
-    return frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", "org_id", "group", "role"]], on="participant_id")
+    seg = frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", "org_id", "group", "role"]], on="participant_id")
+    return seg.assign(reported=seg["kind"].map(REPORTED))
 
 
 def kinds_by_group(seg: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
-    """Per kind and group: organisations with the kind (share of the group's organisations) and segments."""
+    """Per reported kind and group: organisations with it (share of the group's organisations) and segments."""
     org_groups = with_organisation(orgs[["org_id"]], orgs)
     n_orgs = org_groups.groupby("group", observed=False).size()
     rows = []
-    for kind in vocab.INNOVATION_KINDS:
+    for kind in REPORTED_LABELS:
         for group in vocab.PROVIDER_GROUPS:
-            part = seg[(seg["kind"] == kind) & (seg["group"] == group)]
+            part = seg[(seg["reported"] == kind) & (seg["group"] == group)]
             total = int(n_orgs.get(group, 0))
             rows.append({"kind": kind, "group": group, "organisations": int(part["org_id"].nunique()), "of_organisations": total,
                          "share_of_organisations": round(part["org_id"].nunique() / total, 4) if total else None,
@@ -46,10 +54,42 @@ def per_interviewee(frames: dict[str, pd.DataFrame], seg: pd.DataFrame) -> pd.Da
     return staff.merge(counts, on="participant_id", how="left").fillna({"segments": 0})
 
 
-def kinds_figure(table: pd.DataFrame) -> Figure:
-    """Share of organisations with each kind of innovation, micro beside larger."""
+def who_counts(seg: pd.DataFrame, orgs: pd.DataFrame, staff: pd.DataFrame) -> dict:
+    """Contributors: organisations with each reported kind, organisations per group, interviewees per group."""
+    # An innovation code describes an organisation's practice (what it offers, how, to whom), whoever in
+    # its interviews described it, so the counts of organisations coded with a kind and the share of a
+    # group's innovation segments are statistics of organisations (unit organisations; each counts once).
+    # A segment has one code, so the reported kinds split segments (not repeated); for the counts of
+    # organisations, where one organisation can have both kinds, treating them as adding up is conservative.
+    return {
+        "kinds": contributors(seg.rename(columns={"reported": "kind", "kind": "code_kind"}), ["kind", "group"], unit=None),
+        "orgs": contributors(with_organisation(orgs[["org_id"]], orgs), ["group"], unit=None),
+        # The mean per interviewee is a statistic of the people interviewed (those with none count too).
+        "staff": contributors(staff, ["group"]),
+    }
+
+
+def kinds_table(kinds: pd.DataFrame, w: dict) -> Table:
+    """A reader's table of organisations with each reported kind and the share of each group's segments."""
+    display = pd.DataFrame({
+        "Kind of innovation": [REPORTED_LABELS[k] for k in kinds["kind"]],
+        "Provider": [GROUP_LABELS[g] for g in kinds["group"]],
+        "Organisations with the code": [f"{n} of {t} ({pct(s)})" for n, t, s in zip(kinds["organisations"], kinds["of_organisations"], kinds["share_of_organisations"])],
+        "Share of the group's innovation segments": [pct(s) for s in kinds["share_of_segments"]],
+    })
+    rows, column = kinds[["kind", "group"]], "Organisations with the code"
+    return Table(display, cells(
+        place(w["kinds"], "count", rows, column, unit="organisations"),
+        place(w["orgs"], "count", kinds[["group"]], column, unit="organisations"),  # "of t": the group's organisations
+        place(w["kinds"], "share", rows, column, unit="organisations"),
+        place(w["kinds"], "share", rows, "Share of the group's innovation segments", unit="organisations"),
+    ), labels=2)
+
+
+def kinds_figure(table: pd.DataFrame, who: pd.DataFrame | None = None) -> Figure:
+    """Share of organisations with each reported kind of innovation, micro beside larger."""
     data = table.assign(
-        kind_label=pd.Categorical(table["kind"].map(KIND_LABELS), list(KIND_LABELS.values())),
+        kind_label=pd.Categorical(table["kind"].map(REPORTED_LABELS), list(REPORTED_LABELS.values())),
         provider=pd.Categorical(table["group"].map(SHORT_LABELS), list(SHORT_LABELS.values())),
         text=[pct(s) for s in table["share_of_organisations"]],
     )
@@ -64,10 +104,36 @@ def kinds_figure(table: pd.DataFrame) -> Figure:
         + theme_goodcare()
     )
     share = table.set_index(["kind", "group"])["share_of_organisations"]
-    parts = [f"{KIND_LABELS[k].lower()}: {pct(share[(k, 'micro')])} of micro-enterprises and {pct(share[(k, 'larger')])} of larger providers"
-             for k in vocab.INNOVATION_KINDS]
-    alt = "Three bar charts, one per kind of innovation, of the share of organisations whose interviews were coded with it. " + "; ".join(parts) + "."
-    return Figure(plot, table, alt, height=3.0)
+    parts = [f"{REPORTED_LABELS[k].lower()}: {pct(share[(k, 'micro')])} of micro-enterprises and {pct(share[(k, 'larger')])} of larger providers"
+             for k in REPORTED_LABELS]
+    alt = "Two bar charts, one per kind of innovation, of the share of organisations whose interviews were coded with it. " + "; ".join(parts) + "."
+    # Only what is drawn is published beside the figure: the count and share of organisations with the kind.
+    data = table[["kind", "group", "organisations", "share_of_organisations"]]
+    rows = data[["kind", "group"]]
+    figure_cells = None if who is None else cells(place(who, "count", rows, "organisations", unit="organisations"),
+                                                  place(who, "share", rows, "share_of_organisations", unit="organisations"))
+    return Figure(plot, data, alt, height=3.0, cells=figure_cells, labels=2)
+
+
+def quotes(seg: pd.DataFrame) -> pd.DataFrame:
+    """A few illustrative quotes: the first segments (by id) with an excerpt, at most two per coded kind, from
+    owners, managers and staff (innovation was asked of providers, about their own organisation)."""
+    said = seg[seg["excerpt"].notna() & seg["excerpt"].astype(str).str.strip().ne("") & seg["role"].isin(INTERVIEWED_ROLES)]
+    said = said.assign(order=said["kind"].map({k: i for i, k in enumerate(vocab.INNOVATION_KINDS)})).sort_values(["order", "segment_id"])
+    # One passage can be coded twice (or said in the same words twice): readers see each passage once.
+    said = said.drop_duplicates("excerpt")
+    return said.groupby("kind", sort=False).head(QUOTES_PER_KIND)[["segment_id", "kind"]].reset_index(drop=True)
+
+
+def values_cells(w: dict) -> pd.DataFrame:
+    """Cells of the chapter's values: the comparison by both groups' interviewees, shares by their organisations."""
+    staff = w["staff"]
+    return cells(
+        value_cells(staff, "comparison", "difference"),
+        value_cells(staff, "text.per_interviewee_{group}", "mean"),
+        value_cells(staff, "text.per_interviewee_difference", "difference"),
+        value_cells(w["kinds"], "text.{kind}_{group}", "share", unit="organisations"),
+    )
 
 
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000, level: float = 0.95) -> ChapterResult:
@@ -75,22 +141,22 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
     seg = innovation_segments(frames)
     kinds = kinds_by_group(seg, frames["organisations"])
     staff = per_interviewee(frames, seg)
+    w = who_counts(seg, frames["organisations"], staff)
     comparison = stats.mean_difference(staff["segments"], staff["org_id"], staff["group"].astype(str), reps=reps, seed=seed, level=level)
-    display = pd.DataFrame({
-        "Kind of innovation": [KIND_LABELS[k] for k in kinds["kind"]],
-        "Provider": [GROUP_LABELS[g] for g in kinds["group"]],
-        "Organisations with the code": [f"{n} of {t} ({pct(s)})" for n, t, s in zip(kinds["organisations"], kinds["of_organisations"], kinds["share_of_organisations"])],
-        "Share of the group's innovation segments": [pct(s) for s in kinds["share_of_segments"]],
-    })
-    who = contributors(seg, ["kind", "group"], unit=None)  # organisations are the unit of these cells
-    cells = who.assign(row=who["kind"].map(KIND_LABELS), column=who["group"].astype(str).map(GROUP_LABELS), statistic="count").drop(columns=["kind", "group"])
+    share = kinds.set_index(["kind", "group"])["share_of_organisations"]
     values = {
         "comparison": comparison,
         "text": {
             "per_interviewee_micro": number(comparison["mean_first"]),
             "per_interviewee_larger": number(comparison["mean_second"]),
             "per_interviewee_difference": interval(comparison["estimate"], comparison["low"], comparison["high"], level),
-            **{f"{k}_{g}": pct(kinds.query("kind == @k and group == @g")["share_of_organisations"].iloc[0]) for k in vocab.INNOVATION_KINDS for g in vocab.PROVIDER_GROUPS},
+            **{f"{k}_{g}": pct(share[(k, g)]) for k in REPORTED_LABELS for g in vocab.PROVIDER_GROUPS},
         },
     }
-    return ChapterResult(tables={"innovation-kinds": Table(display, cells)}, figures={"innovation-kinds": kinds_figure(kinds)}, values=values)
+    return ChapterResult(
+        tables={"innovation-kinds": kinds_table(kinds, w)},
+        figures={"innovation-kinds": kinds_figure(kinds, w["kinds"])},
+        values=values,
+        value_cells=values_cells(w),
+        quotes=quotes(seg),
+    )

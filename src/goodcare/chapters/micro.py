@@ -1,12 +1,16 @@
 """Chapter 5 (What it means to be micro): organisations by size band, governance, service type; staffing."""
 
+import textwrap
+
 import pandas as pd
-from plotnine import aes, coord_flip, facet_wrap, geom_col, ggplot, labs, scale_fill_manual, scale_y_continuous
+from plotnine import aes, coord_flip, facet_wrap, geom_col, ggplot, labs, scale_fill_manual, scale_y_continuous, theme
 
 from goodcare import vocab
 from goodcare.fmt import number, pct
+from goodcare.disclosure.settings import Settings
 from goodcare.groups import ordered_bands, provider_group
-from goodcare.outputs import ChapterResult, Figure
+from goodcare.merge import family_id, family_label, merge_rare
+from goodcare.outputs import ChapterResult, Figure, Table, about_no_one, cells, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
 GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
@@ -37,10 +41,49 @@ def wide_counts(long: pd.DataFrame, column: str, labels: dict) -> pd.DataFrame:
     return wide.reset_index(names=column.replace("_", " ").capitalize()).rename(columns=GROUP_LABELS)
 
 
-def governance_figure(long: pd.DataFrame) -> Figure:
-    """Bars of the share of organisations in each governance form, micro beside larger providers."""
+def category_cells(orgs: pd.DataFrame, column: str, order: tuple, long: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cells of an 'n (share)' table of organisations by `column` and provider group (or of its long figure data)."""
+    stats = contributors(orgs, [column, "group"], unit=None)
+    if long is not None:
+        rows = long[[column, "group"]]
+        return cells(place(stats, "count", rows, "organisations", unit="organisations"), place(stats, "share", rows, "share", unit="organisations"))
+    rows, columns = pd.DataFrame({column: list(order)}), ("group", GROUP_LABELS)
+    return cells(place(stats, "count", rows, columns, unit="organisations"), place(stats, "share", rows, columns, unit="organisations"))
+
+
+def micro_values_cells(orgs: pd.DataFrame) -> pd.DataFrame:
+    """Who stands behind each in-text value of the chapter (organisations are the units throughout)."""
+    micro = orgs[orgs["group"] == "micro"]
+    # A share of two categories together is described by each category's cell, so it falls with either.
+    sole = micro[micro["governance"].isin(["sole_trader", "partnership"])]
+    return cells(
+        value_cells(contributors(orgs, ["size_band"], unit=None), "n_by_band.{size_band}", "count", unit="organisations"),
+        value_cells(contributors(orgs, ["group"], unit=None), "median_fte_{group}", "median", unit="organisations"),
+        value_cells(contributors(orgs, ["group"], unit=None), "n_{group}", "count", unit="organisations"),
+        value_cells(contributors(sole, ["governance", "group"], unit=None), "pct_micro_sole_or_partnership", "share", unit="organisations"),
+        value_cells(contributors(micro, ["group"], unit=None), "n_governance_forms_micro", "count", unit="organisations"),
+        value_cells(contributors(orgs, ["group", "service_type"], unit=None), "service_share.{group}_{service_type}", "share", unit="organisations"),
+        about_no_one("micro_max_fte"),  # the definition of a micro-enterprise
+    )
+
+
+def governance_families(orgs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Organisations with the governance family the figure shows, and each family's label: rare forms are
+    merged with their neighbours (merge.merge_rare) until no provider group has fewer than the disclosure
+    threshold of organisations in any family, so the figure can be published whole."""
+    counts = pd.crosstab(pd.Categorical(orgs["governance"], vocab.GOVERNANCE), orgs["group"], dropna=False)
+    counts = counts.reindex(columns=list(vocab.PROVIDER_GROUPS), fill_value=0)
+    families = merge_rare(counts, Settings().min_organisations)
+    family_of = {c: family_id(f) for f in families for c in f}
+    labels = {family_id(f): family_label(f, vocab.GOVERNANCE_LABELS) for f in families}
+    return orgs.assign(governance=orgs["governance"].map(family_of)), labels
+
+
+def governance_figure(long: pd.DataFrame, labels: dict, figure_cells: pd.DataFrame | None = None) -> Figure:
+    """Bars of the share of organisations in each governance family, micro beside larger providers."""
+    wrapped = {k: textwrap.fill(v, 34) for k, v in labels.items()}
     data = long.assign(
-        label=pd.Categorical(long["governance"].map(vocab.GOVERNANCE_LABELS), list(vocab.GOVERNANCE_LABELS.values())[::-1]),
+        label=pd.Categorical(long["governance"].map(wrapped), list(wrapped.values())[::-1]),
         provider=pd.Categorical(long["group"].map(GROUP_LABELS), list(GROUP_LABELS.values())),
     )
     plot = (
@@ -52,16 +95,17 @@ def governance_figure(long: pd.DataFrame) -> Figure:
         + scale_y_continuous(labels=lambda xs: [pct(x) for x in xs])
         + labs(x="", y="Share of organisations in the group")
         + theme_goodcare()
+        + theme(panel_spacing_x=0.06)  # keeps the "100%" of one panel clear of the "0%" of the next
     )
     top = {g: long[long["group"] == g].sort_values(["share", "governance"], ascending=[False, True]).iloc[0] for g in vocab.PROVIDER_GROUPS}
     alt = (
-        "Two bar charts of the share of organisations in each governance form. "
+        f"Two bar charts of the share of organisations in each governance form ({len(labels)} after rare forms were merged). "
         + " ".join(
-            f"Among {GROUP_LABELS[g].lower()}s the most common form is {vocab.GOVERNANCE_LABELS[t['governance']].lower()} ({pct(t['share'])})."
+            f"Among {GROUP_LABELS[g].lower()}s the most common form is {labels[t['governance']].lower()} ({pct(t['share'])})."
             for g, t in top.items()
         )
     )
-    return Figure(plot, long[["governance", "group", "organisations", "share"]], alt, height=3.2)
+    return Figure(plot, long[["governance", "group", "organisations", "share"]], alt, height=3.2, cells=figure_cells, labels=2)
 
 
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level: float = 0.95) -> ChapterResult:
@@ -70,6 +114,12 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level
     bands = by_band(orgs)
     governance = shares_by_group(orgs, "governance", vocab.GOVERNANCE)
     services = shares_by_group(orgs, "service_type", vocab.SERVICE_TYPES)
+    family_orgs, family_labels = governance_families(orgs)
+    family_shares = shares_by_group(family_orgs, "governance", tuple(family_labels))
+    band_stats = contributors(orgs, ["size_band"], unit=None)
+    band_rows = pd.DataFrame({"size_band": list(vocab.SIZE_BANDS)})
+    band_cells = cells(place(band_stats, "count", band_rows, "Organisations", unit="organisations"),
+                       place(band_stats, "median", band_rows, "Median staff (FTE)", unit="organisations"))
     band_table = pd.DataFrame({
         "Size band": bands["band"].map(vocab.SIZE_BAND_LABELS),
         "Organisations": bands["organisations"],
@@ -78,6 +128,8 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level
     median_fte = orgs.groupby("group", observed=False)["fte_staff"].median()
     micro_gov = governance[governance["group"] == "micro"].set_index("governance")["share"]
     values = {
+        "n_micro": int((orgs["group"] == "micro").sum()),
+        "n_larger": int((orgs["group"] == "larger").sum()),
         "n_by_band": dict(zip(bands["band"].astype(str), bands["organisations"].astype(int))),
         "median_fte_micro": number(median_fte.get("micro"), 1),
         "median_fte_larger": number(median_fte.get("larger"), 1),
@@ -88,10 +140,11 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level
     }
     return ChapterResult(
         tables={
-            "organisations-by-band": band_table,
-            "governance": wide_counts(governance, "governance", vocab.GOVERNANCE_LABELS),
-            "service-type": wide_counts(services, "service_type", vocab.SERVICE_TYPE_LABELS),
+            "organisations-by-band": Table(band_table, band_cells),
+            "governance": Table(wide_counts(governance, "governance", vocab.GOVERNANCE_LABELS), category_cells(orgs, "governance", vocab.GOVERNANCE)),
+            "service-type": Table(wide_counts(services, "service_type", vocab.SERVICE_TYPE_LABELS), category_cells(orgs, "service_type", vocab.SERVICE_TYPES)),
         },
-        figures={"micro-governance": governance_figure(governance)},
+        figures={"micro-governance": governance_figure(family_shares, family_labels, category_cells(family_orgs, "governance", tuple(family_labels), family_shares))},
         values=values,
+        value_cells=micro_values_cells(orgs),
     )

@@ -2,15 +2,15 @@
 
 import pandas as pd
 from plotnine import (
-    aes, coord_flip, facet_wrap, geom_col, geom_pointrange, ggplot, labs, position_stack, scale_fill_manual,
-    scale_y_continuous,
+    aes, coord_flip, facet_wrap, geom_line, geom_point, geom_pointrange, geom_text, ggplot, labs, scale_colour_manual,
+    scale_fill_manual, scale_shape_manual, scale_y_continuous,
 )
 
 from goodcare import stats, vocab
 from goodcare.fmt import interval, number, pct, pounds
 from goodcare.groups import provider_group, with_organisation
-from goodcare.outputs import ChapterResult, Figure
-from goodcare.theme import LEVEL_COLOURS, PROVIDER_COLOURS, theme_goodcare
+from goodcare.outputs import ChapterResult, Figure, Table, about_no_one, cells, contributors, place, value_cells
+from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
 GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
 SITUATIONS = {"current_level": "With the service", "expected_level": "Expected without it"}
@@ -45,33 +45,55 @@ def level_shares(rows: pd.DataFrame) -> pd.DataFrame:
     return long.sort_values(["domain", "group", "situation", "level"]).reset_index(drop=True)
 
 
-def levels_figure(long: pd.DataFrame) -> Figure:
-    """Stacked bars of ASCOT levels, with the service vs expected without it, micro vs larger, by domain."""
-    data = long.assign(
-        row=pd.Categorical(long["group"].astype(str).map(GROUP_LABELS) + ": " + long["situation"].str.lower(),
-                           [f"{GROUP_LABELS[g]}: {s.lower()}" for g in vocab.PROVIDER_GROUPS for s in SITUATIONS.values()][::-1]),
-        level_label=pd.Categorical(long["level"].map(vocab.ASCOT_LEVEL_LABELS), list(vocab.ASCOT_LEVEL_LABELS.values())[::-1]),
-        domain_label=long["domain"].map(vocab.ASCOT_DOMAIN_LABELS),
+def mean_scores(rows: pd.DataFrame) -> pd.DataFrame:
+    """Mean ASCOT score (0-3) per domain, provider group and situation (with the service / expected without it)."""
+    parts = []
+    for column, situation in SITUATIONS.items():
+        scored = rows.assign(score=score(rows[column]).astype(float)).dropna(subset=["score"])
+        part = scored.groupby(["domain", "group"], observed=True).agg(people=("participant_id", "nunique"), mean_score=("score", "mean"))
+        parts.append(part.reset_index().assign(situation=situation))
+    long = pd.concat(parts, ignore_index=True)
+    long["mean_score"] = long["mean_score"].round(4)
+    return long.sort_values(["domain", "group", "situation"]).reset_index(drop=True)[["domain", "group", "situation", "people", "mean_score"]]
+
+
+def scores_figure(means: pd.DataFrame, score_stats: pd.DataFrame | None = None) -> Figure:
+    """Mean ASCOT score expected without the service and with it, micro vs larger, one panel per domain.
+
+    Means, not the share at each level: with ten larger providers, several level shares fall below the
+    disclosure threshold (they stay in the levels table, marked suppressed), while every mean here passes.
+    """
+    data = means.assign(
+        provider=pd.Categorical(means["group"].map(GROUP_LABELS), list(GROUP_LABELS.values())[::-1]),
+        situation_label=pd.Categorical(means["situation"], list(SITUATIONS.values())[::-1]),
+        domain_label=means["domain"].map(vocab.ASCOT_DOMAIN_LABELS),
+        label=means["mean_score"].map(number),
     )
     plot = (
-        ggplot(data, aes("row", "share", fill="level_label"))
-        + geom_col(position=position_stack(), width=0.7)
+        ggplot(data, aes("provider", "mean_score", colour="provider", shape="situation_label"))
+        + geom_line(aes(group="provider"), colour="#999999")
+        + geom_point(size=3)
+        + geom_text(aes(label="label"), nudge_x=0.3, size=8, show_legend=False)
         + facet_wrap("domain_label", ncol=1)
         + coord_flip()
-        + scale_fill_manual(values=LEVEL_COLOURS, breaks=list(vocab.ASCOT_LEVEL_LABELS.values()))
-        + scale_y_continuous(labels=lambda xs: [pct(x) for x in xs])
-        + labs(x="", y="Share of people")
+        + scale_colour_manual(values=PROVIDER_COLOURS, guide=None)
+        + scale_shape_manual(values={SITUATIONS["expected_level"]: "o", SITUATIONS["current_level"]: "D"}, name="")
+        + scale_y_continuous(limits=(0, 3), breaks=[0, 1, 2, 3])
+        + labs(x="", y="Mean ASCOT score (0 high needs, 3 ideal state)")
         + theme_goodcare()
     )
-    good = long[long["level"] <= 2].groupby(["domain", "group", "situation"], observed=False)["share"].sum()
+    at_ = means.set_index(["domain", "group", "situation"])["mean_score"]
     sentences = [
-        f"{vocab.ASCOT_DOMAIN_LABELS[d]}: with the service, {pct(good.get((d, 'micro', SITUATIONS['current_level'])))} of people using micro-enterprises "
-        f"and {pct(good.get((d, 'larger', SITUATIONS['current_level'])))} using larger providers had no needs or were in the ideal state; "
-        f"expected without the service, {pct(good.get((d, 'micro', SITUATIONS['expected_level'])))} and {pct(good.get((d, 'larger', SITUATIONS['expected_level'])))}."
+        f"{vocab.ASCOT_DOMAIN_LABELS[d]}: micro-enterprises {number(at_.get((d, 'micro', SITUATIONS['expected_level'])))} expected without the service "
+        f"and {number(at_.get((d, 'micro', SITUATIONS['current_level'])))} with it; larger providers "
+        f"{number(at_.get((d, 'larger', SITUATIONS['expected_level'])))} and {number(at_.get((d, 'larger', SITUATIONS['current_level'])))}."
         for d in vocab.ASCOT_DOMAINS
     ]
-    alt = "Stacked bar charts of ASCOT outcome levels, one per domain, comparing micro-enterprises with larger providers. " + " ".join(sentences)
-    return Figure(plot, long, alt, height=4.2)
+    alt = ("Dot plot of mean ASCOT scores from 0 (high needs) to 3 (ideal state), one panel per domain, comparing the score "
+           "expected without the service with the score with it, for micro-enterprises and larger providers. " + " ".join(sentences))
+    rows = means[["domain", "group", "situation"]]
+    figure_cells = None if score_stats is None else cells(place(score_stats, "count", rows, "people"), place(score_stats, "mean", rows, "mean_score"))
+    return Figure(plot, means, alt, height=3.6, cells=figure_cells, labels=3)
 
 
 def gain_comparisons(rows: pd.DataFrame, seed: int, reps: int, level: float) -> dict:
@@ -105,7 +127,7 @@ def rate_comparison(orgs: pd.DataFrame, seed: int, reps: int, level: float) -> d
     return stats.mean_difference(orgs["hourly_rate_gbp"], orgs["org_id"], orgs["group"].astype(str), reps=reps, seed=seed, level=level)
 
 
-def rates_figure(rates: dict, level: float) -> Figure:
+def rates_figure(rates: dict, level: float, org_stats: pd.DataFrame | None = None) -> Figure:
     """Mean hourly rate with its interval per provider group (no single organisation's rate is shown)."""
     data = pd.DataFrame({
         "group": list(vocab.PROVIDER_GROUPS),
@@ -127,7 +149,13 @@ def rates_figure(rates: dict, level: float) -> Figure:
         f"Point-and-interval chart of mean hourly rates: {pounds(rates['mean_first'])} for micro-enterprises and "
         f"{pounds(rates['mean_second'])} for larger providers, a difference of {interval(rates['estimate'], rates['low'], rates['high'], level, pounds)}."
     )
-    return Figure(plot, data.drop(columns="provider"), alt, height=2.8)
+    data = data.drop(columns="provider")
+    rows = data[["group"]]
+    figure_cells = None if org_stats is None else cells(*(
+        place(org_stats, statistic, rows, column, unit="organisations")
+        for column, statistic in (("mean_rate", "mean"), ("organisations", "count"), ("low", "mean"), ("high", "mean"))
+    ))
+    return Figure(plot, data, alt, height=2.8, cells=figure_cells)
 
 
 def value_for_money(rows: pd.DataFrame, seed: int, reps: int, level: float) -> dict:
@@ -138,6 +166,68 @@ def value_for_money(rows: pd.DataFrame, seed: int, reps: int, level: float) -> d
     per_person = per_person[per_person["domains"] == len(vocab.ASCOT_DOMAINS)]  # only people with both gains
     result = stats.ratio_difference(per_person["gain"].astype(float) * GAIN_PER_POUNDS, per_person["rate"], per_person["org_id"], per_person["group"].astype(str), reps=reps, seed=seed, level=level)
     return result
+
+
+def who(rows: pd.DataFrame, orgs: pd.DataFrame) -> dict:
+    """Contributors behind the chapter's numbers: people at each level, people behind each gain and current
+    level, people behind value for money, and organisations behind the rates."""
+    answers = pd.concat([
+        rows.dropna(subset=[column])[["participant_id", "org_id", "domain", "group"]].assign(situation=situation, level=rows[column].dropna())
+        for column, situation in SITUATIONS.items()
+    ])
+    gains = rows.dropna(subset=["gain"])
+    both = gains[gains.groupby("participant_id")["domain"].transform("nunique") == len(vocab.ASCOT_DOMAINS)]
+    return {
+        # The same person answers both domains, with and without the service: those cells do not add up.
+        "levels": contributors(answers, ["domain", "group", "situation", "level"], repeated=("domain", "situation")),
+        "scores": contributors(answers, ["domain", "group", "situation"], repeated=("domain", "situation")),
+        "gain": contributors(gains, ["domain", "group"], repeated=("domain",)),
+        "current": contributors(rows.dropna(subset=["current_level"]), ["domain", "group"], repeated=("domain",)),
+        "vfm": contributors(both, ["group"]),
+        "orgs": contributors(orgs, ["group"], unit=None),
+    }
+
+
+def at(stats: pd.DataFrame, row: int, column: str, statistic: str, unit: str = "people") -> pd.DataFrame:
+    """Cells of every contributor row in `stats` at one fixed position (a difference row, say)."""
+    return cells(stats.assign(row=row, column=column, statistic=statistic, unit=unit))
+
+
+def outcome_cells(w: dict, levels_table: pd.DataFrame) -> dict:
+    """The cells of the chapter's three tables and its values."""
+    inverse = {k: {v: c for c, v in labels.items()} for k, labels in
+               (("domain", vocab.ASCOT_DOMAIN_LABELS), ("group", GROUP_LABELS), ("level", vocab.ASCOT_LEVEL_LABELS))}
+    level_rows = pd.DataFrame({
+        "domain": levels_table["Domain"].map(inverse["domain"]), "group": levels_table["Provider"].map(inverse["group"]),
+        "level": levels_table["Level"].map(inverse["level"]),
+    })
+    domains = pd.DataFrame({"domain": list(vocab.ASCOT_DOMAINS)})
+    gain, current, orgs, vfm = w["gain"], w["current"], w["orgs"], w["vfm"]
+    gain_cells = [place(gain, "difference", domains, "Difference in gain"), place(current, "effect", domains, "Cliff's delta, current level")]
+    for group, column in (("micro", "Mean gain, micro"), ("larger", "Mean gain, larger")):
+        mine = gain[gain["group"] == group]
+        gain_cells += [place(mine, "mean", domains, column), place(mine, "count", domains, column)]
+    groups = pd.DataFrame({"group": list(vocab.PROVIDER_GROUPS)})
+    by_domain = {d: gain[gain["domain"] == d] for d in vocab.ASCOT_DOMAINS}
+    text = {"occupation_gain_difference": by_domain["occupation"], "control_gain_difference": by_domain["control_over_daily_life"],
+            "rate_micro": orgs[orgs["group"] == "micro"], "rate_larger": orgs[orgs["group"] == "larger"], "rate_difference": orgs,
+            "vfm_micro": vfm[vfm["group"] == "micro"], "vfm_larger": vfm[vfm["group"] == "larger"], "vfm_difference": vfm}
+    return {
+        "levels": place(w["levels"], "share", level_rows, ("situation", {s: s for s in SITUATIONS.values()})),
+        "gain": cells(*gain_cells),
+        "rates": cells(place(orgs, "count", groups, "Organisations", unit="organisations"),
+                       place(orgs, "mean", groups, "Mean hourly rate", unit="organisations"),
+                       at(orgs, 2, "Mean hourly rate", "difference", unit="organisations")),
+        "values": cells(
+            value_cells(gain, "gain.{domain}.gain", "difference"),
+            value_cells(current, "gain.{domain}.current", "effect"),
+            value_cells(orgs, "rates", "difference", unit="organisations"),
+            value_cells(vfm, "value_for_money", "ratio"),
+            *(value_cells(stats, f"text.{name}", "mean" if name.startswith("rate_") else "difference",
+                          unit="organisations" if name.startswith("rate") else "people") for name, stats in text.items()),
+            about_no_one("text.reps", "text.per_pounds", "text.level"),
+        ),
+    }
 
 
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000, level: float = 0.95) -> ChapterResult:
@@ -175,8 +265,15 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
             "level": f"{level * 100:.0f}%",
         },
     }
+    w = who(rows, orgs)
+    described = outcome_cells(w, levels_table)
     return ChapterResult(
-        tables={"ascot-levels": levels_table, "ascot-gain": gain_table(comparisons, level), "hourly-rates": rate_table},
-        figures={"outcomes-levels": levels_figure(shares), "outcomes-rates": rates_figure(rates, level)},
+        tables={
+            "ascot-levels": Table(levels_table, described["levels"], labels=3),
+            "ascot-gain": Table(gain_table(comparisons, level), described["gain"]),
+            "hourly-rates": Table(rate_table, described["rates"]),
+        },
+        figures={"outcomes-scores": scores_figure(mean_scores(rows), w["scores"]), "outcomes-rates": rates_figure(rates, level, w["orgs"])},
         values=values,
+        value_cells=described["values"],
     )

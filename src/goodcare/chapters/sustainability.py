@@ -6,7 +6,7 @@ from plotnine import aes, coord_flip, geom_col, ggplot, labs, position_stack, sc
 from goodcare import stats, vocab
 from goodcare.fmt import interval, pct
 from goodcare.groups import provider_group, with_organisation
-from goodcare.outputs import ChapterResult, Figure, Table, contributors
+from goodcare.outputs import ChapterResult, Figure, Table, cells, contributors, place, value_cells
 from goodcare.schemas import FUNDING_COLUMNS
 from goodcare.theme import OKABE_ITO, theme_goodcare
 
@@ -14,6 +14,9 @@ GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
 FUNDING_LABELS = dict(zip(FUNDING_COLUMNS, ("Self-funders", "Personal budgets", "Local-authority contracts")))
 FUNDING_COLOURS = dict(zip(FUNDING_LABELS.values(), (OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["orange"])))
 FLAGS = {"cqc_registered": "Registered with the CQC", "quality_mark": "Holds a quality mark"}
+THEME_COLUMN = "{group}: segments (organisations)"
+DIFFERENCE = "Difference (micro minus larger)"
+ORGS = "organisations"  # funding shares and registration are properties of organisations: each counts once
 
 
 def funding_mix(orgs: pd.DataFrame) -> pd.DataFrame:
@@ -24,7 +27,23 @@ def funding_mix(orgs: pd.DataFrame) -> pd.DataFrame:
     return long
 
 
-def funding_figure(mix: pd.DataFrame) -> Figure:
+def organisation_stats(orgs: pd.DataFrame) -> pd.DataFrame:
+    """Contributors per provider group, organisations as the unit: every organisation is behind every
+    funding mean and registration share of its group (none is missing), so they all share one key."""
+    return contributors(orgs, ["group"], unit=None)
+
+
+def per_item(org_stats: pd.DataFrame, name: str, items) -> pd.DataFrame:
+    """The group contributors repeated for each item (income source, flag): the same organisations, the same key."""
+    return org_stats.merge(pd.DataFrame({name: list(items)}), how="cross")
+
+
+def at(stats_: pd.DataFrame, row: int, column: str, statistic: str, unit: str = "people") -> pd.DataFrame:
+    """Cells of every contributor row in `stats_` at one position (a difference: both groups compared)."""
+    return cells(stats_.assign(row=row, column=column, statistic=statistic, unit=unit))
+
+
+def funding_figure(mix: pd.DataFrame, org_stats: pd.DataFrame | None = None) -> Figure:
     """Stacked bars of the funding mix, micro beside larger."""
     data = mix.assign(
         provider=pd.Categorical(mix["group"].astype(str).map(GROUP_LABELS), list(GROUP_LABELS.values())[::-1]),
@@ -43,48 +62,79 @@ def funding_figure(mix: pd.DataFrame) -> Figure:
     alt = ("Stacked bar chart of where income comes from, by provider size. Micro-enterprises: "
            + ", ".join(f"{FUNDING_LABELS[s].lower()} {get('micro', s)}" for s in FUNDING_COLUMNS)
            + ". Larger providers: " + ", ".join(f"{FUNDING_LABELS[s].lower()} {get('larger', s)}" for s in FUNDING_COLUMNS) + ".")
-    return Figure(plot, mix, alt, height=2.6)
+    # The figure compares the two provider groups only (never size bands or single organisations), so each
+    # bar stands on every organisation of its group and passes the three-organisation rule on the bundled data.
+    figure_cells = None if org_stats is None else place(per_item(org_stats, "source", FUNDING_COLUMNS), "mean", mix[["group", "source"]], "share", unit=ORGS)
+    return Figure(plot, mix, alt, height=2.6, cells=figure_cells, labels=2)
 
 
-def regulation_table(orgs: pd.DataFrame, seed: int, reps: int, level: float) -> tuple[Table, dict]:
+def funding_table(mix: pd.DataFrame, org_stats: pd.DataFrame) -> Table:
+    """A reader's table of the funding mix: one row per source, one column per provider group."""
+    display = mix.assign(Source=mix["source"].map(FUNDING_LABELS), text=mix["share"].map(pct), Provider=mix["group"].astype(str).map(GROUP_LABELS))
+    display = display.pivot(index="Source", columns="Provider", values="text").reindex(list(FUNDING_LABELS.values())).reset_index()
+    display = display[["Source", *[GROUP_LABELS[g] for g in vocab.PROVIDER_GROUPS]]]
+    display.columns.name = None
+    rows = pd.DataFrame({"source": list(FUNDING_COLUMNS)})
+    return Table(display, place(per_item(org_stats, "source", FUNDING_COLUMNS), "mean", rows, ("group", GROUP_LABELS), unit=ORGS))
+
+
+def regulation_table(orgs: pd.DataFrame, org_stats: pd.DataFrame, seed: int, reps: int, level: float) -> tuple[Table, dict]:
     """Share of organisations registered with the CQC and holding a quality mark, per group."""
     rows, comparisons = [], {}
     for flag, label in FLAGS.items():
         c = stats.proportion_difference(orgs[flag], orgs["org_id"], orgs["group"].astype(str), reps=reps, seed=seed, level=level)
         comparisons[flag] = c
         rows.append({"Measure": label, GROUP_LABELS["micro"]: pct(c["share_first"]), GROUP_LABELS["larger"]: pct(c["share_second"]),
-                     "Difference (micro minus larger)": interval(c["estimate"], c["low"], c["high"], level, pct)})
-    who = contributors(orgs.assign(cell="all"), ["cell", "group"], unit=None)
-    cells = pd.concat([who.assign(row=label) for label in FLAGS.values()], ignore_index=True)
-    cells = cells.assign(column=cells["group"].astype(str).map(GROUP_LABELS), statistic="share").drop(columns=["cell", "group"])
-    return Table(pd.DataFrame(rows), cells), comparisons
+                     DIFFERENCE: interval(c["estimate"], c["low"], c["high"], level, pct)})
+    flags = pd.DataFrame({"flag": list(FLAGS)})
+    described = cells(place(per_item(org_stats, "flag", FLAGS), "share", flags, ("group", GROUP_LABELS), unit=ORGS),
+                      *(at(org_stats, i, DIFFERENCE, "difference", unit=ORGS) for i in range(len(FLAGS))))
+    return Table(pd.DataFrame(rows), described), comparisons
+
+
+def theme_segments(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Segments coded with a sustainability theme, with the theme's label, organisation and provider group."""
+    codes = frames["codebook"].query("theme == 'sustainability'")[["code_id", "sub_theme", "label"]]
+    people = with_organisation(frames["participants"], frames["organisations"])
+    return frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", "org_id", "group"]], on="participant_id")
 
 
 def themes_table(frames: dict[str, pd.DataFrame]) -> Table:
-    """Sustainability segments by sub-theme and provider group (enablers and vulnerabilities)."""
-    codes = frames["codebook"].query("theme == 'sustainability'")[["code_id", "sub_theme", "label"]]
-    people = with_organisation(frames["participants"], frames["organisations"])
-    seg = frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", "org_id", "group"]], on="participant_id")
+    """Sustainability segments by theme and provider group (enablers and vulnerabilities).
+
+    Each "n (k)" is described by the people whose segments it counts. On the bundled data every theme has
+    fewer than ten people in each group, so the gate suppresses the counts; the themes stay listed. Merging
+    them (into what helps and what threatens, or across sizes) would not pass either, so they are not merged.
+    """
+    seg = theme_segments(frames)
     counts = seg.groupby(["label", "group"], observed=False).size().unstack(fill_value=0).reindex(columns=list(vocab.PROVIDER_GROUPS), fill_value=0)
     orgs_with = seg.groupby(["label", "group"], observed=False)["org_id"].nunique().unstack(fill_value=0).reindex(columns=list(vocab.PROVIDER_GROUPS), fill_value=0)
     display = pd.DataFrame({"Theme": counts.index})
     for g in vocab.PROVIDER_GROUPS:
-        display[f"{GROUP_LABELS[g]}: segments (organisations)"] = [f"{n} ({k})" for n, k in zip(counts[g], orgs_with[g])]
-    who = contributors(seg, ["label", "group"])
-    cells = who.assign(row=who["label"], column=who["group"].astype(str).map(lambda g: f"{GROUP_LABELS[g]}: segments (organisations)"), statistic="count")
-    return Table(display, cells.drop(columns=["label", "group"]))
+        display[THEME_COLUMN.format(group=GROUP_LABELS[g])] = [f"{n} ({k})" for n, k in zip(counts[g], orgs_with[g])]
+    columns = ("group", {g: THEME_COLUMN.format(group=label) for g, label in GROUP_LABELS.items()})
+    return Table(display, place(contributors(seg, ["label", "group"]), "count", display[["Theme"]].rename(columns={"Theme": "label"}), columns))
+
+
+def values_cells(org_stats: pd.DataFrame) -> pd.DataFrame:
+    """Who stands behind each value: both groups' organisations behind a comparison, one group's behind its own value."""
+    micro, larger = (org_stats[org_stats["group"] == g] for g in vocab.PROVIDER_GROUPS)
+    text = {"self_micro": (micro, "mean"), "self_larger": (larger, "mean"), "self_difference": (org_stats, "difference"),
+            "cqc_micro": (micro, "share"), "cqc_larger": (larger, "share"), "mark_micro": (micro, "share"), "mark_larger": (larger, "share")}
+    return cells(
+        value_cells(org_stats, "self_funded", "difference", unit=ORGS),
+        *(value_cells(org_stats, f"regulation.{flag}", "difference", unit=ORGS) for flag in FLAGS),
+        *(value_cells(who, f"text.{name}", statistic, unit=ORGS) for name, (who, statistic) in text.items()),
+    )
 
 
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000, level: float = 0.95) -> ChapterResult:
     """Describe how providers of each size are funded and regulated, and what sustains them."""
     orgs = frames["organisations"].assign(group=lambda d: provider_group(d["size_band"]))
+    org_stats = organisation_stats(orgs)
     mix = funding_mix(orgs)
     self_funded = stats.mean_difference(orgs["funding_self_pct"] / 100, orgs["org_id"], orgs["group"].astype(str), reps=reps, seed=seed, level=level)
-    regulation, flags = regulation_table(orgs, seed, reps, level)
-    mix_display = mix.assign(Source=mix["source"].map(FUNDING_LABELS), text=mix["share"].map(pct), Provider=mix["group"].astype(str).map(GROUP_LABELS))
-    mix_display = mix_display.pivot(index="Source", columns="Provider", values="text").reindex(list(FUNDING_LABELS.values())).reset_index()
-    mix_display = mix_display[["Source", *[GROUP_LABELS[g] for g in vocab.PROVIDER_GROUPS]]]
-    mix_display.columns.name = None
+    regulation, flags = regulation_table(orgs, org_stats, seed, reps, level)
     values = {
         "self_funded": self_funded, "regulation": flags,
         "text": {
@@ -95,7 +145,8 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         },
     }
     return ChapterResult(
-        tables={"funding-mix": mix_display, "regulation": regulation, "sustainability-themes": themes_table(frames)},
-        figures={"sustainability-funding": funding_figure(mix)},
+        tables={"funding-mix": funding_table(mix, org_stats), "regulation": regulation, "sustainability-themes": themes_table(frames)},
+        figures={"sustainability-funding": funding_figure(mix, org_stats)},
         values=values,
+        value_cells=values_cells(org_stats),
     )
