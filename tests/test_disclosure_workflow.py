@@ -99,3 +99,17 @@ def test_the_bundled_build_describes_every_number_and_withholds_no_figure(built_
     for values in (built_results / "values").glob("*.json"):
         for name, figure in json.loads(values.read_text())["figures"].items():
             assert not figure["withheld"], (values.stem, name)
+
+
+def test_a_name_from_the_register_in_an_excerpt_stops_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    register = [n for n in (project / "data" / "register-of-names.txt").read_text().splitlines() if n and not n.startswith("#")]
+    codings = pd.read_csv(project / "data" / "codings.csv", dtype=str, keep_default_na=False)
+    row = codings.index[codings["excerpt"] != ""][-1]
+    codings.loc[row, "excerpt"] = f"We all went to {register[-1]} for the summer fair."
+    codings.to_csv(project / "data" / "codings.csv", index=False, lineterminator="\n")
+    proc = snakemake(project, "results/disclosure/quotes.json", "--config", "bootstrap_replicates=100", check=False)
+    assert proc.returncode != 0
+    log = (project / "logs" / "disclosure" / "quotes.log").read_text()
+    assert f"segment {codings.loc[row, 'segment_id']}: rule identifiers (name found)" in log
+    assert register[-1] not in log + proc.stderr + proc.stdout
