@@ -37,18 +37,15 @@ for chapter, tables in CHAPTER_TABLES.items():
             "../scripts/analyse.py"
 
 
-# The scorecard reads the published values of the chapters that test the hypotheses, and their validated
-# tables and code: it recomputes who stands behind each measure, by those chapters' own definitions.
+# The scorecard reads the published values of the chapters that test the hypotheses, and the value cells
+# they staged for their gates (who stands behind each measure).
 SCORED_CHAPTERS = sorted({h["chapter"] for h in config["hypotheses"]})
 
 
 rule analyse_performance:
     input:
         **{f"values_{c}": f"{RES}/values/{c}.json" for c in SCORED_CHAPTERS},
-        **validated(*sorted({t for c in SCORED_CHAPTERS for t in CHAPTER_TABLES[c]})),
-        # The scored chapters' modules define who stands behind each measure; kept apart from `code` so the
-        # record (and the book's provenance note) names the scorecard's own module as its analysis.
-        scored_code=[f"src/goodcare/chapters/{c}.py" for c in SCORED_CHAPTERS],
+        **{f"staged_{c}": f"{RES}/analysis/{c}" for c in SCORED_CHAPTERS},
         code=analysis_code("performance"),
     output:
         **chapter_outputs("performance"),

@@ -71,14 +71,6 @@ def test_sustainability_funding_means():
     assert result.values["text"]["cqc_micro"] == "67%" and result.values["text"]["cqc_larger"] == "100%"
 
 
-def scored_frames() -> dict:
-    """The tiny tables every scored chapter reads (organisations, people, outcomes, experience, codes)."""
-    from test_analysis import outcome_rows
-
-    return {"organisations": organisations(), "participants": participants(), "outcomes": outcome_rows(2, 3),
-            "experience": experience(True), "codebook": codebook(), "codings": codings()}
-
-
 def comparison(estimate, low, high):
     return {"estimate": estimate, "low": low, "high": high, "mean_first": 1.0, "mean_second": 1.0, "share_first": 0.5, "share_second": 0.5, "ratio_first": 1.0, "ratio_second": 1.0}
 
@@ -89,8 +81,13 @@ def test_scorecard_verdicts_follow_the_data_not_the_hypothesis():
         "personalisation": {"comparisons": {"same_worker_usually": comparison(0.3, 0.1, 0.5)}},
         "innovation": {"comparison": comparison(None, None, None)},
     }
-    # The scorecard recomputes who stands behind each measure, so it reads the tables the measures come from.
-    result = performance.analyse(scored_frames(), upstream=upstream, hypotheses=CONFIG_HYPOTHESES)
+    # Who stands behind each measure comes from the cells each chapter staged for its own gate.
+    staged = {h["chapter"]: [] for h in CONFIG_HYPOTHESES}
+    for h in CONFIG_HYPOTHESES:
+        staged[h["chapter"]] += [{"path": h["measure"], "statistic": "difference", "unit": "people", "key": f"group={g}",
+                                  "people": 20, "organisations": 5, "top1": 0.2, "top2": 0.4} for g in ("micro", "larger")]
+    cells = {c: pd.DataFrame(rows) for c, rows in staged.items()}
+    result = performance.analyse({}, upstream=upstream, hypotheses=CONFIG_HYPOTHESES, upstream_cells=cells)
     verdicts = [row["verdict"] for row in result.values["scorecard"]]
     assert verdicts == ["contradicted", "no clear difference", "supported", "not estimable"]
     assert result.values["n_supported"] == 1
@@ -105,12 +102,10 @@ def scorecard_for(effect: str) -> list[str]:
     with TemporaryDirectory() as tmp:
         generate.write_tables(tables, tmp)
         frames = {t: r.frame for t, r in validate_folder(tmp).items()}
-    upstream = {
-        "outcomes": outcomes.analyse(frames, seed=1, reps=400).values,
-        "personalisation": personalisation.analyse(frames, seed=1, reps=400).values,
-        "innovation": innovation.analyse(frames, seed=1, reps=400).values,
-    }
-    return [row["verdict"] for row in performance.analyse(frames, upstream=upstream, hypotheses=CONFIG_HYPOTHESES).values["scorecard"]]
+    results = {m.__name__.rsplit(".", 1)[1]: m.analyse(frames, seed=1, reps=400) for m in (outcomes, personalisation, innovation)}
+    upstream = {c: r.values for c, r in results.items()}
+    cells = {c: r.value_cells for c, r in results.items()}
+    return [row["verdict"] for row in performance.analyse(frames, upstream=upstream, hypotheses=CONFIG_HYPOTHESES, upstream_cells=cells).values["scorecard"]]
 
 
 def test_no_effect_data_give_no_clear_difference_and_study_effects_are_found():

@@ -44,19 +44,29 @@ def gate(tmp_path, chapter: str, result, settings: Settings = STOP) -> tuple[dic
 
 
 @pytest.fixture(scope="module")
-def upstream(frames, tmp_path_factory) -> dict[str, dict]:
-    """What the scored chapters publish on the bundled data (their own description is not under test here)."""
-    published = {}
+def scored(frames, tmp_path_factory) -> dict[str, dict]:
+    """What the scored chapters publish on the bundled data, and the value cells they stage for their gates."""
+    published, staged = {}, {}
     for module in (outcomes, personalisation, innovation):
         chapter = module.__name__.rsplit(".", 1)[1]
         result = module.analyse(frames, reps=REPS)
         result.quotes = None  # quotes need the book-wide attributions and never reach the values
         _, values, _ = gate(tmp_path_factory.mktemp(chapter), chapter, result, Settings(undescribed="pass"))
-        published[chapter] = values
-    return published
+        published[chapter], staged[chapter] = values, result.value_cells
+    return {"values": published, "cells": staged}
 
 
-def chapter_result(name: str, frames, config, upstream, monkeypatch):
+@pytest.fixture(scope="module")
+def upstream(scored) -> dict[str, dict]:
+    return scored["values"]
+
+
+@pytest.fixture(scope="module")
+def upstream_cells(scored) -> dict:
+    return scored["cells"]
+
+
+def chapter_result(name: str, frames, config, upstream, monkeypatch, upstream_cells=None):
     """A chapter's result on the bundled data, built with the arguments its rule passes."""
     if name == "sustainability":
         return sustainability.analyse(frames, reps=REPS)
@@ -67,12 +77,12 @@ def chapter_result(name: str, frames, config, upstream, monkeypatch):
         # The rule graph comes from Snakemake; a fixed one keeps this check fast and off the project folder.
         monkeypatch.setattr(howmade, "workflow_graph", lambda snakefile: ({0: "validate_table", 1: "analyse_micro"}, [(0, 1)]))
         return howmade.analyse(frames, inputs=sorted(str(p) for p in (ROOT / "data").glob("*.csv")), snakefile=str(ROOT / "Snakefile"))
-    return performance.analyse(frames, reps=REPS, upstream=upstream, hypotheses=config["hypotheses"])
+    return performance.analyse(frames, reps=REPS, upstream=upstream, hypotheses=config["hypotheses"], upstream_cells=upstream_cells)
 
 
 @pytest.mark.parametrize("name", ["sustainability", "performance", "appendices", "howmade"])
-def test_chapter_passes_the_gate_with_every_number_described(name, frames, config, upstream, monkeypatch, tmp_path):
-    result = chapter_result(name, frames, config, upstream, monkeypatch)
+def test_chapter_passes_the_gate_with_every_number_described(name, frames, config, upstream, upstream_cells, monkeypatch, tmp_path):
+    result = chapter_result(name, frames, config, upstream, monkeypatch, upstream_cells)
     report, values, _ = gate(tmp_path, name, result)  # raises DisclosureError on any undescribed number
     assert all(o["undescribed"] == 0 and o["cells"] > 0 for o in report["outputs"]), report["outputs"]
     assert not any(f["withheld"] for f in values["figures"].values())
@@ -138,23 +148,23 @@ def suppress_leaves(node):
 
 
 @pytest.mark.parametrize("whole", [False, True], ids=["leaves-suppressed", "node-suppressed"])
-def test_a_measure_suppressed_upstream_gets_no_verdict(whole, frames, config, upstream, tmp_path):
+def test_a_measure_suppressed_upstream_gets_no_verdict(whole, frames, config, upstream, upstream_cells, tmp_path):
     hidden = copy.deepcopy(upstream)
     occupation = hidden["outcomes"]["gain"]["occupation"]
     occupation["gain"] = MARKER if whole else suppress_leaves(occupation["gain"])
-    result = performance.analyse(frames, reps=REPS, upstream=hidden, hypotheses=config["hypotheses"])
+    result = performance.analyse(frames, reps=REPS, upstream=hidden, hypotheses=config["hypotheses"], upstream_cells=upstream_cells)
     first, *rest = result.values["scorecard"]
     assert first["verdict"] == performance.NOT_PUBLISHED and first["micro"] == MARKER and first["difference"] == MARKER
     assert "no verdict" in first["words"] and MARKER in first["words"]
-    clean = performance.analyse(frames, reps=REPS, upstream=upstream, hypotheses=config["hypotheses"]).values["scorecard"]
+    clean = performance.analyse(frames, reps=REPS, upstream=upstream, hypotheses=config["hypotheses"], upstream_cells=upstream_cells).values["scorecard"]
     assert rest == clean[1:]  # the other hypotheses are judged as before
     report, values, table = gate(tmp_path, "performance", result)
     assert values["scorecard"][0]["verdict"] == performance.NOT_PUBLISHED
     assert table("scorecard").at[0, "Verdict"] == performance.NOT_PUBLISHED
 
 
-def test_a_measure_the_scorecard_gate_suppresses_takes_its_verdict_with_it(frames, config, upstream, tmp_path):
-    result = performance.analyse(frames, reps=REPS, upstream=upstream, hypotheses=config["hypotheses"])
+def test_a_measure_the_scorecard_gate_suppresses_takes_its_verdict_with_it(frames, config, upstream, upstream_cells, tmp_path):
+    result = performance.analyse(frames, reps=REPS, upstream=upstream, hypotheses=config["hypotheses"], upstream_cells=upstream_cells)
     # Ten thousand people per cell: no group of the bundled data passes, so every measure falls here.
     _, values, table = gate(tmp_path, "performance", result, Settings(undescribed="stop", min_people=10_000))
     published = table("scorecard")
@@ -164,10 +174,18 @@ def test_a_measure_the_scorecard_gate_suppresses_takes_its_verdict_with_it(frame
     assert [row["id"] for row in values["scorecard"]] == [h["id"] for h in config["hypotheses"]]
 
 
-def test_an_unknown_measure_is_refused_not_left_undescribed(frames, upstream):
-    odd = [{"id": "H9", "short": "Odd", "statement": "s", "chapter": "outcomes", "measure": "text.rate_micro", "measure_label": "m", "better": "higher", "unit": "points"}]
-    with pytest.raises(ValueError, match="no contributors are defined"):
-        performance.analyse(frames, upstream={"outcomes": {"text": {"rate_micro": {"estimate": 1.0}}}}, hypotheses=odd)
+def test_an_undescribed_measure_is_refused_not_left_undescribed(frames, upstream_cells):
+    odd = [{"id": "H9", "short": "Odd", "statement": "s", "chapter": "outcomes", "measure": "text.nowhere", "measure_label": "m", "better": "higher", "unit": "points"}]
+    with pytest.raises(ValueError, match="describes no cells for measure 'text.nowhere'"):
+        performance.analyse(frames, upstream={"outcomes": {"text": {"nowhere": {"estimate": 1.0}}}}, hypotheses=odd, upstream_cells=upstream_cells)
+
+
+def test_the_scorecard_is_judged_on_the_upstream_chapters_own_cells(config, upstream, upstream_cells):
+    result = performance.analyse({}, upstream=upstream, hypotheses=config["hypotheses"], upstream_cells=upstream_cells)
+    for i, h in enumerate(config["hypotheses"]):
+        theirs = performance.covering(upstream_cells[h["chapter"]], h["measure"])
+        ours = result.tables["scorecard"].cells.query("row == @i and column == 'Verdict'")
+        assert sorted(ours["people"]) == sorted(theirs["people"].astype(float)), h["id"]
 
 
 def test_staged_cells_are_byte_identical_across_runs(frames, tmp_path):

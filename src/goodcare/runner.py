@@ -29,7 +29,8 @@ def load_validated(inputs) -> dict[str, pd.DataFrame]:
 
 def extra_arguments(smk) -> dict:
     """What an analysis needs beyond validated tables, by the input's name (one convention for every rule):
-    `values_<chapter>` -> upstream chapter values; `instrument_<name>` -> parsed instrument YAML;
+    `values_<chapter>` -> upstream chapter values; `staged_<chapter>` -> the value cells that chapter staged for
+    its disclosure gate (who stands behind each value); `instrument_<name>` -> parsed instrument YAML;
     `data` -> the raw input files; `workflow` -> the Snakefile first; and any `hypotheses` param."""
     named = dict(smk.input.items())
     extra = {}
@@ -37,6 +38,9 @@ def extra_arguments(smk) -> dict:
     instruments = {n[len("instrument_"):]: yaml.safe_load(Path(p).read_text(encoding="utf-8")) for n, p in named.items() if n.startswith("instrument_")}
     if upstream:
         extra["upstream"] = upstream
+    staged = {n[len("staged_"):]: Path(p) / "values.cells.csv" for n, p in named.items() if n.startswith("staged_")}
+    if staged:
+        extra["upstream_cells"] = {c: pd.read_csv(p, dtype={"row": str, "column": str, "path": str, "key": str}) for c, p in staged.items()}
     if instruments:
         extra["instruments"] = instruments
     if "data" in named:

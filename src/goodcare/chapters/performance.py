@@ -1,17 +1,16 @@
 """Chapter 9 (How micro-enterprise performs): the H1-H4 scorecard, verdicts from one rule.
 
 The scorecard reads the comparisons other chapters published (after their disclosure gate), so a measure
-may arrive suppressed: its row then says so and gets no verdict. Its cells are recomputed here from the
-validated tables with the upstream chapters' own definitions of who stands behind each measure, so the
-scorecard passes this chapter's gate on the same contributors as the chapter it quotes.
+may arrive suppressed: its row then says so and gets no verdict. Its cells are the value cells the upstream
+chapters staged for their own gates (results/analysis/<chapter>/values.cells.csv), so the scorecard passes
+this chapter's gate on the same contributors as the chapter it quotes, and a new measure is a config change.
 """
 
 import pandas as pd
 
 from goodcare import vocab
 from goodcare.fmt import number, pct, pounds
-from goodcare.groups import provider_group
-from goodcare.outputs import ChapterResult, Table, about_no_one, cells, contributors, is_suppressed, key_of, value_cells
+from goodcare.outputs import ChapterResult, Table, about_no_one, cells, is_suppressed, key_of, value_cells
 from goodcare.verdict import SUPPORTED, scorecard_row
 
 UNITS = {"points": number, "share": pct, "pounds": pounds}
@@ -70,58 +69,37 @@ def scorecard(hypotheses: list[dict], upstream: dict[str, dict], level: float) -
     return pd.DataFrame(rows, columns=["id", "short", "measure", "micro", "larger", "difference", "verdict", "words", "chapter", "method"])
 
 
-# ---- who stands behind each measure, recomputed from the validated tables ----
-
-def organisations(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Organisations with their provider group."""
-    return frames["organisations"].assign(group=lambda d: provider_group(d["size_band"]))
+# ---- who stands behind each measure: the cells the upstream chapter staged for its own gate ----
 
 
-def outcomes_contributors(measure: str, frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, str]:
-    """Chapter 6's contributors of a gain, current-level, value-for-money or rate comparison, and their unit."""
-    from goodcare.chapters import outcomes
-
-    w = outcomes.who(outcomes.scored_outcomes(frames), organisations(frames))
-    parts = measure.split(".")
-    if len(parts) == 3 and parts[0] == "gain" and parts[2] in ("gain", "current"):
-        stats = w[parts[2]]
-        return stats[stats["domain"] == parts[1]], "people"
-    if measure in ("value_for_money", "rates"):
-        return (w["vfm"], "people") if measure == "value_for_money" else (w["orgs"], "organisations")
-    raise ValueError(f"no contributors are defined for outcomes measure '{measure}'")
+def covering(cells_frame: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The value cells that describe a measure: at its path or above it (a cell covers its whole subtree),
+    else below it (a measure that is a subtree of several described values)."""
+    paths = cells_frame["path"].fillna("").astype(str)
+    at_or_above = cells_frame[(paths == measure) | paths.map(lambda p: bool(p) and measure.startswith(p + "."))]
+    return at_or_above if len(at_or_above) else cells_frame[paths.str.startswith(measure + ".")]
 
 
-def personalisation_contributors(measure: str, frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, str]:
-    """Chapter 7's contributors of an item comparison: the people who answered the item, per group."""
-    from goodcare.chapters import personalisation
-
-    rows = personalisation.answers(frames)
-    item = measure.removeprefix("comparisons.")
-    if not measure.startswith("comparisons.") or item not in rows.columns:
-        raise ValueError(f"no contributors are defined for personalisation measure '{measure}'")
-    return contributors(rows.dropna(subset=[item]), ["group"]), "people"
+def group_of(key) -> str | None:
+    """The provider group named in a cell key ("domain~occupation|group=micro" -> "micro")."""
+    parts = dict(part.replace("~", "=", 1).split("=", 1) for part in str(key).split("|") if "=" in part or "~" in part)
+    return parts.get("group")
 
 
-def innovation_contributors(measure: str, frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, str]:
-    """Chapter 8's contributors of the per-interviewee comparison: the owners, managers and staff interviewed."""
-    from goodcare.chapters import innovation
-
-    if measure != "comparison":
-        raise ValueError(f"no contributors are defined for innovation measure '{measure}'")
-    staff = innovation.per_interviewee(frames, innovation.innovation_segments(frames))
-    return contributors(staff, ["group"]), "people"
-
-
-CONTRIBUTORS = {"outcomes": outcomes_contributors, "personalisation": personalisation_contributors, "innovation": innovation_contributors}
-
-
-def measure_contributors(h: dict, frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, str]:
-    """Both groups' contributors behind a hypothesis's measure (a group with nobody gets a zero row), keyed by
-    the measure, so two hypotheses on one measure share a key and different measures never do."""
-    if h["chapter"] not in CONTRIBUTORS:
-        raise ValueError(f"hypothesis {h['id']}: no contributors are defined for chapter '{h['chapter']}'")
-    stats, unit = CONTRIBUTORS[h["chapter"]](h["measure"], frames)
-    stats = stats.assign(group=stats["group"].astype(str)).set_index("group")[["people", "organisations", "top1", "top2"]]
+def measure_contributors(h: dict, upstream_cells: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, str]:
+    """Both groups' contributors behind a hypothesis's measure, read from the cells its chapter staged for its
+    own gate (so the scorecard is judged on exactly the contributors the chapter was), keyed by the measure so
+    two hypotheses on one measure share a key and different measures never do. Where several cells describe
+    one group, the one with the fewest people stands for it (the strictest); a group nobody describes gets zeros."""
+    staged = upstream_cells.get(h["chapter"])
+    found = pd.DataFrame() if staged is None else covering(staged, h["measure"])
+    found = found.assign(group=found["key"].map(group_of)) if len(found) else found
+    if not len(found) or found["group"].isna().all():
+        raise ValueError(f"hypothesis {h['id']}: chapter '{h['chapter']}' describes no cells for measure '{h['measure']}'")
+    units = set(found["unit"].fillna("people"))
+    unit = "people" if "people" in units else units.pop()
+    found = found.dropna(subset=["group"]).astype({"people": float}).sort_values(["group", "people"]).drop_duplicates("group")
+    stats = found.set_index("group")[["people", "organisations", "top1", "top2"]].astype(float)
     stats = stats.reindex(list(vocab.PROVIDER_GROUPS), fill_value=0).reset_index()
     # The groups compared are different people; the measure does not split them (it names what is compared).
     stats = stats.assign(measure=f"{h['chapter']}.{h['measure']}")
@@ -144,11 +122,11 @@ def row_cells(i: int, stats: pd.DataFrame, unit: str, statistic: str) -> pd.Data
     )
 
 
-def scorecard_cells(hypotheses: list[dict], upstream: dict[str, dict], card: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scorecard_cells(hypotheses: list[dict], upstream: dict[str, dict], card: pd.DataFrame, upstream_cells: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells of the scorecard table and of the chapter's values."""
     table, values, judged = [], [], []
     for i, h in enumerate(hypotheses):
-        stats, unit = measure_contributors(h, frames)
+        stats, unit = measure_contributors(h, upstream_cells)
         table.append(row_cells(i, stats, unit, group_statistic(comparison_at(upstream[h["chapter"]], h["measure"]))))
         values += [value_cells(stats, f"scorecard.{i}.{leaf}", "difference", unit=unit) for leaf in DATA_LEAVES]
         values.append(about_no_one(*(f"scorecard.{i}.{leaf}" for leaf in LABEL_LEAVES)))
@@ -163,9 +141,10 @@ def scorecard_cells(hypotheses: list[dict], upstream: dict[str, dict], card: pd.
 
 
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000, level: float = 0.95,
-            upstream: dict[str, dict] | None = None, hypotheses: list[dict] | None = None) -> ChapterResult:
+            upstream: dict[str, dict] | None = None, hypotheses: list[dict] | None = None,
+            upstream_cells: dict[str, pd.DataFrame] | None = None) -> ChapterResult:
     """Build the scorecard from the values the other chapters published, described by their contributors."""
-    hypotheses, upstream = hypotheses or [], upstream or {}
+    hypotheses, upstream, upstream_cells = hypotheses or [], upstream or {}, upstream_cells or {}
     card = scorecard(hypotheses, upstream, level)
     display = pd.DataFrame({
         "Hypothesis": card["id"] + " " + card["short"], "Measure": card["measure"],
@@ -180,5 +159,5 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         "n_hypotheses": len(card),
         "verdict_counts": counts,
     }
-    table_cells, values_cells = scorecard_cells(hypotheses, upstream, card, frames)
+    table_cells, values_cells = scorecard_cells(hypotheses, upstream, card, upstream_cells)
     return ChapterResult(tables={"scorecard": Table(display, table_cells, labels=LABELS)}, values=values, value_cells=values_cells)
