@@ -5,8 +5,8 @@
     python benchmarks/slurm_benchmark.py --repeats 3  # prints the table for BENCHMARKS.md
 
 Each build runs on a fresh temporary copy of the project (bundled data). SLURM builds use profiles/slurm
-as it is (grouped) and the same profile with its `groups` and `group-components` keys removed (ungrouped);
-jobs submitted are the "submitted with SLURM jobid" lines of Snakemake's output.
+as it is (one group), the same profile with its `groups` and `group-components` keys removed (ungrouped),
+and with a group per stage (validation; analyses) for comparison; jobs submitted are the "submitted with SLURM jobid" lines of Snakemake's output.
 """
 
 import argparse
@@ -31,11 +31,16 @@ SUBMITTED = re.compile(r"has been submitted with SLURM jobid (\d+)")
 GROUP_KEYS = ("groups", "group-components")
 
 
-def write_profile(dest: Path, grouped: bool) -> Path:
-    """The project's SLURM profile, with or without its job groups, in a folder of its own."""
+def write_profile(dest: Path, grouping: str) -> Path:
+    """The project's SLURM profile in a folder of its own, its job groups as they are ("profile"),
+    removed ("none"), or one per stage ("stages": validation, analyses)."""
     settings = yaml.safe_load((ROOT / "profiles" / "slurm" / "config.yaml").read_text())
-    if not grouped:
+    if grouping != "profile":
+        rules = list(settings.get("groups", {}))
         settings = {k: v for k, v in settings.items() if k not in GROUP_KEYS}
+    if grouping == "stages":
+        settings["groups"] = {r: "validate" if r.startswith("validate") else "analyse" for r in rules}
+        settings["group-components"] = {"validate": 15, "analyse": 15}
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "config.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     return dest
@@ -63,8 +68,9 @@ def main(argv=None) -> None:
         tmp = Path(tmp)
         setups = {
             "local, `--cores 2`": ["--cores", "2"],
-            "SLURM, ungrouped": ["--profile", str(write_profile(tmp / "ungrouped", grouped=False))],
-            "SLURM, grouped (profiles/slurm)": ["--profile", str(write_profile(tmp / "grouped", grouped=True))],
+            "SLURM, ungrouped": ["--profile", str(write_profile(tmp / "ungrouped", "none"))],
+            "SLURM, a group per stage": ["--profile", str(write_profile(tmp / "stages", "stages"))],
+            "SLURM, one group (profiles/slurm)": ["--profile", str(write_profile(tmp / "grouped", "profile"))],
         }
         results = {name: [cold_build(tmp, cmd) for _ in range(args.repeats)] for name, cmd in setups.items()}
     nodes = subprocess.run(["sinfo", "-h", "-o", "%D nodes, %c CPUs each"], capture_output=True, text=True).stdout.strip()

@@ -68,8 +68,8 @@ def test_slurm_build_equals_local_build_byte_for_byte(cluster, built_project, tm
     project = slurm_project(tmp_path / "project")
     proc, job_ids = run_on_slurm(project, "analyses")
     assert proc.returncode == 0, proc.stderr[-6000:]
-    # The profile groups the 15 jobs into one submission for validation and one for the analyses.
-    assert len(job_ids) == 2, proc.stderr[-3000:]
+    # The profile groups the 15 jobs into one submission.
+    assert len(job_ids) == 1, proc.stderr[-3000:]
     assert set(slurm_states(job_ids).values()) == {"COMPLETED"}
     slurm, local = output_hashes(project / "results"), output_hashes(built_project / "results")
     assert len(local) > 50
@@ -90,12 +90,12 @@ def test_validation_failure_on_slurm_fails_the_run_and_keeps_the_log(cluster, tm
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert job_ids, out[-3000:]
-    # Snakemake names the failed SLURM job and its SLURM log; SLURM itself records the failure.
-    failed = re.findall(r"SLURM-job '(\d+)' failed", out)
-    assert failed, out[-3000:]
-    assert slurm_states(failed) == {failed[0]: "FAILED"}
-    slurm_log = re.search(r"(\S*\.snakemake/slurm_logs/\S+\.log)", out)
+    # Snakemake reports the failed group job with SLURM's output of it, which is kept; SLURM records the failure.
+    assert "Error in group study" in out, out[-3000:]
+    slurm_log = re.search(r"log: (\S*\.snakemake/slurm_logs/\S+/(\d+)\.log)", out)
     assert slurm_log and (project / slurm_log.group(1)).is_file(), out[-3000:]
+    assert slurm_states([slurm_log.group(2)]) == {slurm_log.group(2): "FAILED"}
+    assert "outcomes.csv:2 column 'current_level'" in (project / slurm_log.group(1)).read_text()
     # The rule's own log and report are kept, and name the line, column and check.
     log = project / "logs" / "validate" / "outcomes.log"
     assert "outcomes.csv:2 column 'current_level'" in log.read_text()
