@@ -29,13 +29,17 @@ def cluster_problem() -> str | None:
         import snakemake_executor_plugin_slurm  # noqa: F401
     except ImportError:
         return "snakemake-executor-plugin-slurm is not installed (pip install -e '.[slurm]')"
-    idle = subprocess.run(["sinfo", "-h", "-t", "idle", "-o", "%D"], capture_output=True, text=True, timeout=60)
+    try:
+        idle = subprocess.run(["sinfo", "-h", "-t", "idle", "-o", "%D"], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "sinfo did not answer within 60 s (is slurmctld running?)"
     if idle.returncode != 0 or not idle.stdout.strip():
         return f"sinfo shows no idle node ({(idle.stderr or idle.stdout).strip() or 'none idle'})"
     return None
 
 
-@pytest.fixture(scope="module")
+# Session scope, like built_project, so that the skip comes before the local build it would need.
+@pytest.fixture(scope="session")
 def cluster():
     problem = cluster_problem()
     if problem and os.environ.get("GOODCARE_REQUIRE_SLURM") == "1":
