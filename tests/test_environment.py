@@ -21,7 +21,7 @@ def split(requirement: str) -> tuple[str, str]:
 
 def pip_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    reqs = project["dependencies"] + project["optional-dependencies"]["test"]
+    reqs = project["dependencies"] + project["optional-dependencies"]["test"] + project["optional-dependencies"]["slurm"]
     return dict(split(r) for r in reqs)
 
 

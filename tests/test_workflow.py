@@ -162,3 +162,16 @@ def test_workflow_references_mirror_the_validation_code(root):
     start = text.index("REFERENCES = {") + len("REFERENCES = ")
     declared = ast.literal_eval(text[start:text.index("}\n", start) + 1])
     assert {k: tuple(v) for k, v in declared.items()} == REFERENCES
+
+
+def test_the_slurm_profile_groups_every_job_of_analyses(project):
+    # A rule missing from the profile's group would go to SLURM as a job of its own (and wait for the scheduler).
+    import yaml
+
+    from conftest import ROOT
+
+    profile = yaml.safe_load((ROOT / "profiles" / "slurm" / "config.yaml").read_text())
+    jobs = job_counts(snakemake(project, "analyses", "--dry-run", "--forceall").stdout)
+    rules = set(jobs) - {"analyses"}  # the target rule has no action: Snakemake never submits it
+    assert rules <= set(profile["groups"]), rules - set(profile["groups"])
+    assert profile["group-components"]["study"] >= sum(jobs[r] for r in rules)
