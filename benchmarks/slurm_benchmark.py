@@ -40,7 +40,7 @@ def write_profile(dest: Path, grouping: str) -> Path:
         settings = {k: v for k, v in settings.items() if k not in GROUP_KEYS}
     if grouping == "stages":
         settings["groups"] = {r: "validate" if r.startswith("validate") else "analyse" for r in rules}
-        settings["group-components"] = {"validate": 15, "analyse": 15}
+        settings["group-components"] = {"validate": 30, "analyse": 30}
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "config.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     return dest
