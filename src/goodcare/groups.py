@@ -20,6 +20,14 @@ def with_organisation(people: pd.DataFrame, organisations: pd.DataFrame, columns
     return merged
 
 
+def coded_segments(frames: dict[str, pd.DataFrame], theme: str, code_columns=("sub_theme",), people_columns=("org_id", "group")) -> pd.DataFrame:
+    """Segments coded with a code of one codebook theme, with the code's `code_columns` and the speaker's
+    `people_columns` (organisation, provider group, role ...)."""
+    codes = frames["codebook"].query("theme == @theme")[["code_id", *code_columns]]
+    people = with_organisation(frames["participants"], frames["organisations"])
+    return frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", *people_columns]], on="participant_id")
+
+
 def ordered_bands(values: pd.Series) -> pd.Categorical:
     """Size bands as an ordered categorical (micro first)."""
     return pd.Categorical(values, categories=vocab.SIZE_BANDS, ordered=True)

@@ -3,19 +3,12 @@
 import pandas as pd
 
 from goodcare import vocab
-from goodcare.groups import with_organisation
+from goodcare.groups import coded_segments
 from goodcare.outputs import ChapterResult, Table, about_no_one, cells, contributors, place
 
 KIND_ORDER = {kind: i for i, kind in enumerate(vocab.INNOVATION_KINDS)}
 COUNTS = ("Segments", "Organisations")
 LABELS = 4  # Code, Kind, Label and Definition: the code list itself, published whatever happens to the counts
-
-
-def code_segments(frames: dict[str, pd.DataFrame], codes: pd.DataFrame) -> pd.DataFrame:
-    """Segments coded with one of `codes`, with the code's kind and the speaker's organisation."""
-    people = with_organisation(frames["participants"], frames["organisations"])
-    seg = frames["codings"].merge(people[["participant_id", "org_id"]], on="participant_id")
-    return seg.merge(codes[["code_id", "sub_theme"]], on="code_id")
 
 
 def innovation_codes(frames: dict[str, pd.DataFrame]) -> Table:
@@ -27,7 +20,7 @@ def innovation_codes(frames: dict[str, pd.DataFrame]) -> Table:
     of each key, so the gate also protects a code that chapter 8's counts by kind would otherwise give away.
     """
     codes = frames["codebook"].query("theme == 'innovation'").copy()
-    seg = code_segments(frames, codes)
+    seg = coded_segments(frames, "innovation", people_columns=("org_id",))
     counts = seg.groupby("code_id").agg(segments=("segment_id", "size"), organisations=("org_id", "nunique"))
     codes = codes.join(counts, on="code_id").fillna({"segments": 0, "organisations": 0})
     codes = codes.sort_values(["sub_theme", "code_id"], key=lambda s: s.map(KIND_ORDER) if s.name == "sub_theme" else s)

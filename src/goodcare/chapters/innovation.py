@@ -5,7 +5,7 @@ from plotnine import aes, facet_wrap, geom_col, geom_text, ggplot, labs, scale_f
 
 from goodcare import stats, vocab
 from goodcare.fmt import interval, number, pct
-from goodcare.groups import with_organisation
+from goodcare.groups import coded_segments, with_organisation
 from goodcare.outputs import ChapterResult, Figure, Table, cells, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
@@ -24,9 +24,7 @@ QUOTES_PER_KIND = 2  # a few illustrations per kind, not a sample
 
 def innovation_segments(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Segments with an innovation code, with kind (what/how/who), reported kind, organisation and provider group."""
-    codes = frames["codebook"].query("theme == 'innovation'")[["code_id", "sub_theme"]].rename(columns={"sub_theme": "kind"})
-    people = with_organisation(frames["participants"], frames["organisations"])
-    seg = frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", "org_id", "group", "role"]], on="participant_id")
+    seg = coded_segments(frames, "innovation", people_columns=("org_id", "group", "role")).rename(columns={"sub_theme": "kind"})
     return seg.assign(reported=seg["kind"].map(REPORTED))
 
 

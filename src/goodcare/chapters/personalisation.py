@@ -5,7 +5,7 @@ from plotnine import aes, coord_flip, geom_col, geom_errorbar, ggplot, guide_leg
 
 from goodcare import stats, vocab
 from goodcare.fmt import interval, number, pct
-from goodcare.groups import with_organisation
+from goodcare.groups import coded_segments, with_organisation
 from goodcare.outputs import ChapterResult, Figure, Table, cells, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
@@ -108,9 +108,7 @@ def items_figure(comparisons: dict, level: float, who: pd.DataFrame | None = Non
 
 def theme_segments(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Personalisation segments with their merged theme, the speaker's organisation and provider group."""
-    codes = frames["codebook"].query("theme == 'personalisation'")[["code_id", "sub_theme"]]
-    people = with_organisation(frames["participants"], frames["organisations"])
-    seg = frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", "org_id", "group"]], on="participant_id")
+    seg = coded_segments(frames, "personalisation")
     return seg.assign(theme=seg["sub_theme"].map(lambda t: THEMES.get(t, t)))
 
 
