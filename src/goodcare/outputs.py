@@ -166,6 +166,14 @@ def write_chapter(result: ChapterResult, tables_dir: Path, figures_dir: Path, va
     write_json(layout, stage / "layout.json")
 
 
+def read_cells(path: Path) -> pd.DataFrame | None:
+    """A staged cells file (tables/<name>.cells.csv, values.cells.csv) in the contract's columns; None if absent."""
+    if not Path(path).is_file():
+        return None
+    text = {c: str for c in ("row", "column", "path", "key", "statistic", "unit")}
+    return pd.read_csv(path, dtype=text, keep_default_na=True).reindex(columns=CELL_COLUMNS)
+
+
 def key_of(frame: pd.DataFrame, by: list[str], repeated=()) -> pd.Series:
     """The cell key of each row: its `by` values as "col=value|col=value" (sorted by column; "all" if none).
     A `repeated` variable (one whose values do not split people: the same person answers both domains) is
@@ -175,6 +183,20 @@ def key_of(frame: pd.DataFrame, by: list[str], repeated=()) -> pd.Series:
     sep = {c: "~" if c in repeated else "=" for c in by}
     values = frame[by].astype(str).itertuples(index=False)
     return pd.Series(["|".join(f"{c}{sep[c]}{v}" for c, v in sorted(zip(by, vals))) for vals in values], index=frame.index, dtype=object)
+
+
+def parse_key(key: str) -> dict:
+    """A cell key "a=1|b~2" as {"a": "=1", "b": "~2"} (the inverse of `key_of`, separators kept: "~" marks a
+    repeated variable); {} for a key `key_of` did not make ("all", "none", free text)."""
+    if not isinstance(key, str) or key in ("all", "none", ""):
+        return {}
+    parts = {}
+    for part in key.split("|"):
+        cuts = [i for i in (part.find("="), part.find("~")) if i >= 0]
+        if not cuts:
+            return {}  # not made by `contributors`: the cell stands alone, on no line
+        parts[part[:min(cuts)]] = part[min(cuts):]
+    return parts
 
 
 def contributors(rows: pd.DataFrame, by: list[str], unit: str | None = "participant_id", org: str = "org_id", repeated=()) -> pd.DataFrame:
@@ -217,6 +239,11 @@ def place(stats: pd.DataFrame, statistic: str, rows: pd.DataFrame, column, unit:
     repeated = {part.split("~")[0] for key in stats["key"].dropna() for part in str(key).split("|") if "~" in part}
     placed["key"] = placed["key"].where(~nobody, key_of(placed, on, repeated))
     return placed.assign(statistic=statistic, unit=unit, path=None).reindex(columns=CELL_COLUMNS)
+
+
+def cells_at(stats: pd.DataFrame, row: int, column: str, statistic: str, unit: str = "people") -> pd.DataFrame:
+    """Cells of every contributor row in `stats` at one position (a difference: both groups compared)."""
+    return cells(stats.assign(row=row, column=column, statistic=statistic, unit=unit))
 
 
 def value_cells(stats: pd.DataFrame, path: str, statistic: str, unit: str = "people") -> pd.DataFrame:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from goodcare.outputs import write_chapter
+from goodcare.outputs import read_cells, write_chapter
 from goodcare.records import write_record
 
 
@@ -40,7 +40,7 @@ def extra_arguments(smk) -> dict:
         extra["upstream"] = upstream
     staged = {n[len("staged_"):]: Path(p) / "values.cells.csv" for n, p in named.items() if n.startswith("staged_")}
     if staged:
-        extra["upstream_cells"] = {c: pd.read_csv(p, dtype={"row": str, "column": str, "path": str, "key": str}) for c, p in staged.items()}
+        extra["upstream_cells"] = {c: read_cells(p) for c, p in staged.items()}
     if instruments:
         extra["instruments"] = instruments
     if "data" in named:

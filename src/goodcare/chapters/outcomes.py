@@ -9,7 +9,7 @@ from plotnine import (
 from goodcare import stats, vocab
 from goodcare.fmt import interval, number, pct, pounds
 from goodcare.groups import provider_group, with_organisation
-from goodcare.outputs import ChapterResult, Figure, Table, about_no_one, cells, contributors, place, value_cells
+from goodcare.outputs import ChapterResult, Figure, Table, about_no_one, cells, cells_at, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
 GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
@@ -188,11 +188,6 @@ def who(rows: pd.DataFrame, orgs: pd.DataFrame) -> dict:
     }
 
 
-def at(stats: pd.DataFrame, row: int, column: str, statistic: str, unit: str = "people") -> pd.DataFrame:
-    """Cells of every contributor row in `stats` at one fixed position (a difference row, say)."""
-    return cells(stats.assign(row=row, column=column, statistic=statistic, unit=unit))
-
-
 def outcome_cells(w: dict, levels_table: pd.DataFrame) -> dict:
     """The cells of the chapter's three tables and its values."""
     inverse = {k: {v: c for c, v in labels.items()} for k, labels in
@@ -217,7 +212,7 @@ def outcome_cells(w: dict, levels_table: pd.DataFrame) -> dict:
         "gain": cells(*gain_cells),
         "rates": cells(place(orgs, "count", groups, "Organisations", unit="organisations"),
                        place(orgs, "mean", groups, "Mean hourly rate", unit="organisations"),
-                       at(orgs, 2, "Mean hourly rate", "difference", unit="organisations")),
+                       cells_at(orgs, 2, "Mean hourly rate", "difference", unit="organisations")),
         "values": cells(
             value_cells(gain, "gain.{domain}.gain", "difference"),
             value_cells(current, "gain.{domain}.current", "effect"),

@@ -10,7 +10,7 @@ import pandas as pd
 
 from goodcare import vocab
 from goodcare.fmt import number, pct, pounds
-from goodcare.outputs import ChapterResult, Table, about_no_one, cells, is_suppressed, key_of, value_cells
+from goodcare.outputs import ChapterResult, Table, about_no_one, cells, cells_at, is_suppressed, key_of, parse_key, value_cells
 from goodcare.verdict import SUPPORTED, scorecard_row
 
 UNITS = {"points": number, "share": pct, "pounds": pounds}
@@ -82,8 +82,8 @@ def covering(cells_frame: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 def group_of(key) -> str | None:
     """The provider group named in a cell key ("domain~occupation|group=micro" -> "micro")."""
-    parts = dict(part.replace("~", "=", 1).split("=", 1) for part in str(key).split("|") if "=" in part or "~" in part)
-    return parts.get("group")
+    group = parse_key(key).get("group")
+    return group[1:] if group else None
 
 
 def measure_contributors(h: dict, upstream_cells: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, str]:
@@ -114,11 +114,10 @@ def group_statistic(comparison) -> str:
 
 def row_cells(i: int, stats: pd.DataFrame, unit: str, statistic: str) -> pd.DataFrame:
     """Cells of scorecard row i: each group's value by its contributors; difference and verdict by both groups'."""
-    spot = lambda part, column, stat: part.assign(row=i, column=column, statistic=stat, unit=unit)  # noqa: E731
     return cells(
-        *(spot(stats[stats["group"] == g], column, statistic) for g, column in COLUMNS.items()),
-        spot(stats, DIFFERENCE, "difference"),
-        spot(stats, "Verdict", "difference"),  # a verdict tells the side of the interval, so it falls with the difference
+        *(cells_at(stats[stats["group"] == g], i, column, statistic, unit) for g, column in COLUMNS.items()),
+        cells_at(stats, i, DIFFERENCE, "difference", unit),
+        cells_at(stats, i, "Verdict", "difference", unit),  # a verdict tells the side of the interval, so it falls with the difference
     )
 
 

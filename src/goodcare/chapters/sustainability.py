@@ -5,8 +5,8 @@ from plotnine import aes, coord_flip, geom_col, ggplot, labs, position_stack, sc
 
 from goodcare import stats, vocab
 from goodcare.fmt import interval, pct
-from goodcare.groups import provider_group, with_organisation
-from goodcare.outputs import ChapterResult, Figure, Table, cells, contributors, place, value_cells
+from goodcare.groups import coded_segments, provider_group
+from goodcare.outputs import ChapterResult, Figure, Table, cells, cells_at, contributors, place, value_cells
 from goodcare.schemas import FUNDING_COLUMNS
 from goodcare.theme import OKABE_ITO, theme_goodcare
 
@@ -36,11 +36,6 @@ def organisation_stats(orgs: pd.DataFrame) -> pd.DataFrame:
 def per_item(org_stats: pd.DataFrame, name: str, items) -> pd.DataFrame:
     """The group contributors repeated for each item (income source, flag): the same organisations, the same key."""
     return org_stats.merge(pd.DataFrame({name: list(items)}), how="cross")
-
-
-def at(stats_: pd.DataFrame, row: int, column: str, statistic: str, unit: str = "people") -> pd.DataFrame:
-    """Cells of every contributor row in `stats_` at one position (a difference: both groups compared)."""
-    return cells(stats_.assign(row=row, column=column, statistic=statistic, unit=unit))
 
 
 def funding_figure(mix: pd.DataFrame, org_stats: pd.DataFrame | None = None) -> Figure:
@@ -88,15 +83,13 @@ def regulation_table(orgs: pd.DataFrame, org_stats: pd.DataFrame, seed: int, rep
                      DIFFERENCE: interval(c["estimate"], c["low"], c["high"], level, pct)})
     flags = pd.DataFrame({"flag": list(FLAGS)})
     described = cells(place(per_item(org_stats, "flag", FLAGS), "share", flags, ("group", GROUP_LABELS), unit=ORGS),
-                      *(at(org_stats, i, DIFFERENCE, "difference", unit=ORGS) for i in range(len(FLAGS))))
+                      *(cells_at(org_stats, i, DIFFERENCE, "difference", unit=ORGS) for i in range(len(FLAGS))))
     return Table(pd.DataFrame(rows), described), comparisons
 
 
 def theme_segments(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Segments coded with a sustainability theme, with the theme's label, organisation and provider group."""
-    codes = frames["codebook"].query("theme == 'sustainability'")[["code_id", "sub_theme", "label"]]
-    people = with_organisation(frames["participants"], frames["organisations"])
-    return frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", "org_id", "group"]], on="participant_id")
+    return coded_segments(frames, "sustainability", code_columns=("sub_theme", "label"))
 
 
 def themes_table(frames: dict[str, pd.DataFrame]) -> Table:

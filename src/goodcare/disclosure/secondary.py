@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from goodcare.outputs import parse_key
+
 ADDITIVE = ("count", "share")  # totals of these are known (sample sizes), so their lines are always closed
 
 
@@ -18,21 +20,8 @@ class Line:
     margin: str | None
 
 
-def parse(key: str) -> dict:
-    """A cell key "a=1|b~2" as {"a": "=1", "b": "~2"} (the separator kept: "~" marks a repeated variable)."""
-    if not isinstance(key, str) or key in ("all", "none", ""):
-        return {}
-    parts = {}
-    for part in key.split("|"):
-        cuts = [i for i in (part.find("="), part.find("~")) if i >= 0]
-        if not cuts:
-            return {}  # not made by `contributors`: the cell stands alone, on no line
-        parts[part[:min(cuts)]] = part[min(cuts):]
-    return parts
-
-
 def key_from(parts: dict) -> str:
-    """The key of a parsed mapping (the inverse of `parse`)."""
+    """The key of a parsed mapping (the inverse of `parse_key`)."""
     return "|".join(f"{k}{v}" for k, v in sorted(parts.items())) or "all"
 
 
@@ -48,12 +37,12 @@ def lines(cells: pd.DataFrame) -> list[Line]:
         keys = set(part["key"])
         by_vars = defaultdict(list)
         for key in sorted(keys):
-            by_vars[frozenset(parse(key))].append(key)
+            by_vars[frozenset(parse_key(key))].append(key)
         for variables, members in by_vars.items():
-            for var in sorted(v for v in variables if parse(members[0])[v].startswith("=")):  # never across a repeated variable
+            for var in sorted(v for v in variables if parse_key(members[0])[v].startswith("=")):  # never across a repeated variable
                 groups = defaultdict(list)
                 for key in members:
-                    rest = {k: v for k, v in parse(key).items() if k != var}
+                    rest = {k: v for k, v in parse_key(key).items() if k != var}
                     groups[key_from(rest)].append(key)
                 for margin, group in groups.items():
                     published_margin = margin if margin in keys else None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from goodcare.outputs import CELL_COLUMNS, is_suppressed
+from goodcare.outputs import CELL_COLUMNS, is_suppressed, read_cells
 
 DIGIT = re.compile(r"\d")
 
@@ -26,13 +26,6 @@ class Output:
     @property
     def label(self) -> str:
         return "values" if self.kind == "values" else f"{self.kind} {self.name}"
-
-
-def _cells(path: Path) -> pd.DataFrame | None:
-    if not path.is_file():
-        return None
-    cells = pd.read_csv(path, dtype={"row": str, "column": str, "path": str, "key": str, "statistic": str, "unit": str}, keep_default_na=True)
-    return cells.reindex(columns=CELL_COLUMNS)
 
 
 def resolve_rows(cells: pd.DataFrame | None, frame: pd.DataFrame) -> pd.DataFrame | None:
@@ -63,10 +56,10 @@ def read_stage(stage: Path) -> tuple[list[Output], dict, pd.DataFrame | None]:
     for kind, folder in (("table", "tables"), ("figure", "figures")):
         for name, meta in sorted(layout[folder].items()):
             frame = _text(stage / folder / f"{name}.csv")
-            cells = resolve_rows(_cells(stage / folder / f"{name}.cells.csv"), frame)
+            cells = resolve_rows(read_cells(stage / folder / f"{name}.cells.csv"), frame)
             outputs.append(Output(kind, name, frame, cells, meta["labels"], {**meta, "svg": stage / folder / f"{name}.svg"}))
     values = json.loads((stage / "values.json").read_text(encoding="utf-8"))
-    outputs.append(Output("values", "values", None, _cells(stage / "values.cells.csv"), 0, {"described": layout.get("values_described", False)}))
+    outputs.append(Output("values", "values", None, read_cells(stage / "values.cells.csv"), 0, {"described": layout.get("values_described", False)}))
     quotes = _text(stage / "quotes.csv") if (stage / "quotes.csv").is_file() else None
     return outputs, values, quotes
 
