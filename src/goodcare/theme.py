@@ -21,7 +21,6 @@ PROVIDER_COLOURS = {
 }
 ROLE_COLOURS = dict(zip(vocab.ROLE_LABELS.values(), ("#0072B2", "#56B4E9", "#E69F00", "#CC79A7")))
 # Ordinal: from the ideal state (dark blue) to high needs (vermillion).
-LEVEL_COLOURS = dict(zip(vocab.ASCOT_LEVEL_LABELS.values(), ("#0072B2", "#56B4E9", "#E69F00", "#D55E00")))
 BASE_SIZE = 10  # points; figures are saved at A4 text width, so this is the printed size
 
 

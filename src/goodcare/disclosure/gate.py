@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from goodcare.disclosure import secondary
+from goodcare.disclosure.quotes import publish_quotes
+from goodcare.disclosure.report import chapter_report
 from goodcare.disclosure.rules import Breach, DisclosureError, misplaced, primary, structural, where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.disclosure.stage import DIGIT, Output, covers, leaves, read_stage, uncovered
@@ -77,11 +79,15 @@ def check_published(chapter: str, outputs, cells: pd.DataFrame, frames: dict, s:
     """Recompute from what is about to be published: no failing cell shown, no suppressed cell recoverable."""
     found = []
     shown = cells[cells["reason"].eq("")]
-    for cell in shown[primary(shown, s).ne("")].itertuples():
-        found.append(Breach(chapter, cell.output, where(cell), primary(shown.loc[[cell.Index]], s).iloc[0], "a failing cell would be published"))
+    failing = primary(shown, s)
+    for cell in shown[failing.ne("")].itertuples():
+        found.append(Breach(chapter, cell.output, where(cell), failing[cell.Index], "a failing cell would be published"))
     for cell in cells[cells["reason"].ne("") & cells["path"].isna()].itertuples():
         frame = frames.get(cell.output)
-        if frame is not None and not pd.isna(cell.row) and DIGIT.search(str(frame.at[int(float(cell.row)), cell.column])) and not str(frame.at[int(float(cell.row)), cell.column]).startswith(SUPPRESSED):
+        if frame is None or pd.isna(cell.row):
+            continue
+        text = str(frame.at[int(float(cell.row)), cell.column])
+        if DIGIT.search(text) and not text.startswith(SUPPRESSED):
             found.append(Breach(chapter, cell.output, where(cell), cell.reason, "a suppressed cell still shows a number"))
     for line, key in secondary.exposed(cells, set(cells.loc[cells["reason"].ne(""), "key"])):
         found.append(Breach(chapter, "chapter", f"key '{key}'", "secondary", f"recoverable from its {line.statistic} line"))
@@ -94,8 +100,6 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
 
     Raises DisclosureError (nothing published) if an output cannot be made safe by suppression.
     """
-    from goodcare.disclosure.quotes import publish_quotes  # quotes need the book-wide attributions
-
     outputs, values, quotes = read_stage(Path(stage))
     breaches = [b for o in outputs for b in structural(chapter, o.label, o.frame, o.cells)]
     missing = {}
@@ -147,6 +151,4 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
     withheld_values = missing.get("values", []) if withhold else []
     published = suppress_values(values, cells[cells["output"].eq("values")], s, [w.strip("'") for w in withheld_values])
     write_json({**published, "figures": figures}, values_path)
-    from goodcare.disclosure.report import chapter_report
-
     return chapter_report(chapter, outputs, cells, status, missing, quote_report, s)

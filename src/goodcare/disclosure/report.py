@@ -7,6 +7,7 @@ import pandas as pd
 
 from goodcare.disclosure.rules import where
 from goodcare.disclosure.settings import Settings, rules
+from goodcare.outputs import write_csv, write_json
 
 SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "linked", "secondary")
 CELL_COLUMNS = ["chapter", "output", "cell", "rule", "key"]
@@ -29,8 +30,6 @@ def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, mis
 
 def write_chapter_report(report: dict, json_path: Path, csv_path: Path) -> None:
     """The chapter report as JSON, and its suppressed cells as CSV (one row per cell)."""
-    from goodcare.outputs import write_csv, write_json
-
     write_json(report, json_path)
     write_csv(pd.DataFrame(report["suppressed"], columns=CELL_COLUMNS), csv_path)
 
