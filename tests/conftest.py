@@ -1,5 +1,7 @@
 """Shared fixtures: the project root and a cold `snakemake analyses` build on a temporary copy."""
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +46,30 @@ def built_project(tmp_path_factory) -> Path:
 def built_results(built_project) -> Path:
     """The results folder of the cold build."""
     return built_project / "results"
+
+
+def require_tool(name: str, why: str) -> str:
+    """The path of a command the book tests need: skipped without it, failed instead where CI requires it
+    (GOODCARE_REQUIRE_BOOK=1, set by .ci/run, which installs Quarto, Chromium and poppler)."""
+    path = shutil.which(name)
+    if path is None:
+        problem = f"`{name}` is not on PATH ({why})"
+        if os.environ.get("GOODCARE_REQUIRE_BOOK") == "1":
+            pytest.fail(f"GOODCARE_REQUIRE_BOOK=1 but {problem}")
+        pytest.skip(problem)
+    return path
+
+
+@pytest.fixture(scope="session")
+def rendered_project(tmp_path_factory) -> Path:
+    """A temporary copy of the project after the default target, `snakemake --cores 2`: the rendered book."""
+    require_tool("quarto", "install Quarto >= 1.10: conda env create -f environment.yml, or Quarto's installer")
+    project = copy_project(tmp_path_factory.mktemp("rendered") / "project")
+    snakemake(project)
+    return project
+
+
+@pytest.fixture(scope="session")
+def book_dir(rendered_project) -> Path:
+    """The rendered book (site and PDF) of the default target."""
+    return rendered_project / "_book"
