@@ -85,3 +85,74 @@ def test_data_readme_documents_every_column_as_the_schemas_say():
     text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     assert "synthetic" in text.lower()
     assert readme_section() in text
+
+
+def producible_pools() -> set[tuple[str, str]]:
+    """Every (code, role) the generator can give a segment: staff get its staff themes, the others its people themes."""
+    from goodcare.synthetic_text import PEOPLE_ROLES, STAFF_ROLES
+
+    book = pd.DataFrame(generate.CODEBOOK)
+    themes = {**{r: generate.STAFF_THEMES for r in STAFF_ROLES}, **{r: generate.PEOPLE_THEMES for r in PEOPLE_ROLES}}
+    return {(c, r) for r, ts in themes.items() for c in book.loc[book["theme"].isin(ts), "code_id"]}
+
+
+def all_excerpts() -> list[str]:
+    return [x for pools in generate.EXCERPTS.values() for pool in pools.values() for x in pool]
+
+
+def test_every_code_and_role_the_generator_makes_has_its_own_pool():
+    from goodcare import vocab
+
+    pools = producible_pools()
+    assert {r for _, r in pools} == set(vocab.ROLES) and {c for c, _ in pools} == set(generate.CODEBOOK["code_id"])
+    for code, role in pools:
+        pool = generate.EXCERPTS[code][role]
+        assert len(set(pool)) == len(pool) >= 3, (code, role)
+        assert generate.EXCERPT_DRAW % len(pool) == 0, (code, role)  # one draw picks each remark with equal chance
+    written = {(c, r) for c, roles in generate.EXCERPTS.items() for r in roles}
+    assert written == pools  # no pool the generator cannot reach
+    # the generator reaches them all (at scale), and no other combination
+    t = generate.generate(300, 6000, seed=5)
+    seg = t["codings"].merge(t["participants"][["participant_id", "role"]], on="participant_id")
+    assert set(zip(seg["code_id"], seg["role"])) == pools
+
+
+def test_each_excerpt_comes_from_the_pool_of_its_code_and_speaker():
+    for tables in (generate.generate(), generate.generate(300, 6000, seed=5, effect="none")):
+        seg = tables["codings"].merge(tables["participants"][["participant_id", "role"]], on="participant_id")
+        said = seg[seg["excerpt"].notna()]
+        assert 0.6 < len(said) / len(seg) < 0.8
+        assert all(x in generate.EXCERPTS[c][r] for c, r, x in zip(said["code_id"], said["role"], said["excerpt"]))
+
+
+def test_excerpt_draw_is_uniform_within_a_pool():
+    draw = np.arange(generate.EXCERPT_DRAW)
+    code = np.zeros_like(draw)  # PER01, which every role can carry
+    for role in range(4):
+        counts = pd.Series(generate.excerpts(code, np.full_like(draw, role), draw)).value_counts()
+        assert counts.nunique() == 1 and len(counts) == 3
+
+
+def test_a_missing_pool_is_refused():
+    from goodcare import vocab
+
+    out01 = list(generate.CODEBOOK["code_id"]).index("OUT01")
+    with pytest.raises(ValueError, match="OUT01"):
+        generate.excerpts(np.array([out01]), np.array([vocab.ROLES.index("owner_manager")]), np.array([0]))
+
+
+def test_excerpts_pass_the_identifier_scan():
+    """The disclosure gate's own scan, with the project's identifier kinds and register of names, finds nothing."""
+    import yaml
+
+    from goodcare.disclosure.settings import Settings
+    from goodcare.disclosure.text import scan
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["disclosure"]
+    settings = Settings.from_config({**config, "deny_list_file": str(ROOT / config["deny_list_file"])})
+    assert len(settings.names()) > 0 and "name" in settings.identifiers
+    texts = all_excerpts()
+    segments = pd.DataFrame({"segment_id": [f"S{i:04d}" for i in range(len(texts))], "excerpt": texts})
+    assert scan(segments, tuple(settings.identifiers), tuple(settings.names())).empty
+    assert not any(ch.isdigit() for x in texts for ch in x)  # ages, prices and times are in words
+    assert len(set(texts)) == len(texts)

@@ -7,13 +7,16 @@ import numpy as np
 import pandas as pd
 
 from goodcare import vocab
-from goodcare.synthetic_text import CODEBOOK, EXCERPTS
+from goodcare.synthetic_text import CODEBOOK, EXCERPT_DRAW, EXCERPTS, STAFF_ROLES
 
 BAND_SHARES = {"micro": 17, "small": 2, "medium": 4, "large": 4}  # the study's 27 organisations
 ROLE_SHARES = {"person_using_services": 81, "carer": 27, "owner_manager": 27, "frontline_staff": 8}  # its 143 people
 FTE_RANGE = {"micro": (0.5, 5.0), "small": (5.5, 49.9), "medium": (50.0, 249.9), "large": (250.0, 2000.0)}
 EFFECTS = ("study", "none")
 INSTRUMENTS = Path(__file__).parent / "instruments"
+# Themes a segment can carry, by who speaks (codings() picks one by the probabilities there, then a code).
+STAFF_THEMES = ("innovation", "sustainability", "cost", "personalisation")
+PEOPLE_THEMES = ("personalisation", "outcomes", "innovation", "cost")
 
 
 def apportion(total: int, shares: dict[str, int]) -> dict[str, int]:
@@ -145,25 +148,65 @@ def experience(people: pd.DataFrame, orgs: pd.DataFrame, rng: np.random.Generato
     })
 
 
+def excerpt_pools() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All excerpts in one array, with each (code, role) pool's start and size there (size 0: no pool).
+
+    Rows follow the codebook's order of codes, columns vocab.ROLES.
+    """
+    codes = list(CODEBOOK["code_id"])
+    start = np.zeros((len(codes), len(vocab.ROLES)), dtype=np.int64)
+    size = np.zeros_like(start)
+    flat: list[str] = []
+    for i, code in enumerate(codes):
+        for j, role in enumerate(vocab.ROLES):
+            pool = EXCERPTS.get(code, {}).get(role, ())
+            if EXCERPT_DRAW % max(1, len(pool)):
+                raise ValueError(f"the excerpt pool of {code} for {role} has {len(pool)} remarks, not a divisor of {EXCERPT_DRAW}")
+            start[i, j], size[i, j] = len(flat), len(pool)
+            flat.extend(pool)
+    return np.array(flat, dtype=object), start, size
+
+
+def excerpts(code: np.ndarray, role: np.ndarray, draw: np.ndarray) -> np.ndarray:
+    """Each segment's excerpt from the pool of its code and its speaker's role (positions in the codebook
+    and in vocab.ROLES), vectorised.
+
+    `draw` holds integers in [0, EXCERPT_DRAW): every pool's size divides EXCERPT_DRAW, so draw % size picks
+    each remark of a pool with equal chance, and one draw of the size the generator has always made (so
+    the random stream, and every other table and column, stay as they were) serves every pool.
+    """
+    flat, start, size = excerpt_pools()
+    n = np.where((code < 0) | (role < 0), 0, size[code, role])
+    if (n == 0).any():
+        codes = list(CODEBOOK["code_id"])
+        missing = sorted({(codes[c] if c >= 0 else "unknown code", vocab.ROLES[r] if r >= 0 else "unknown role")
+                          for c, r in zip(code[n == 0], role[n == 0])})
+        raise ValueError(f"no excerpt pool for (code, role): {missing[:5]}")
+    return flat[start[code, role] + draw % n]
+
+
 def codings(people: pd.DataFrame, orgs: pd.DataFrame, rng: np.random.Generator, effect: str) -> pd.DataFrame:
-    """Coded segments: staff code mostly innovation and sustainability, users and carers personalisation."""
+    """Coded segments: staff code mostly innovation and sustainability, users and carers personalisation;
+    each excerpt (or none, three in ten) comes from the pool written for its code and its speaker's role."""
     book = pd.DataFrame(CODEBOOK)
     micro = people["org_id"].map(orgs.set_index("org_id")["size_band"]).eq("micro").to_numpy() & (effect == "study")
-    staff = people["role"].isin(["owner_manager", "frontline_staff"]).to_numpy()
+    staff = people["role"].isin(STAFF_ROLES).to_numpy()
     n_segments = rng.poisson(np.where(staff, 3.0, 1.3) + np.where(micro, 0.6, 0.0))
     who = np.repeat(np.arange(len(people)), n_segments)
-    themes_staff = np.array(["innovation", "sustainability", "cost", "personalisation"])
-    themes_user = np.array(["personalisation", "outcomes", "innovation", "cost"])
+    themes_staff = np.array(STAFF_THEMES)
+    themes_user = np.array(PEOPLE_THEMES)
     p_staff = np.where(micro[who, None], [0.45, 0.3, 0.1, 0.15], [0.25, 0.4, 0.2, 0.15])
     p_user = np.where(micro[who, None], [0.55, 0.3, 0.1, 0.05], [0.4, 0.4, 0.05, 0.15])
     pick = (rng.random(len(who))[:, None] > np.cumsum(np.where(staff[who, None], p_staff, p_user), axis=1)).sum(axis=1)
     pick = np.minimum(pick, 3)
     theme = np.where(staff[who], themes_staff[pick], themes_user[pick])
-    code = np.empty(len(who), dtype=object)
+    code_pos = np.empty(len(who), dtype=np.int64)  # position in the codebook
     for t in np.unique(theme):
         rows = theme == t
-        code[rows] = rng.choice(book.loc[book["theme"] == t, "code_id"].to_numpy(), rows.sum())
-    excerpt = np.array(EXCERPTS, dtype=object)[rng.integers(0, len(EXCERPTS), len(who))]
+        code_pos[rows] = rng.choice(np.flatnonzero(book["theme"].to_numpy() == t), rows.sum())  # one draw per row, as by code_id
+    code = book["code_id"].to_numpy(dtype=object)[code_pos]
+    role_pos = pd.Index(vocab.ROLES).get_indexer(people["role"])[who]
+    excerpt = excerpts(code_pos, role_pos, rng.integers(0, EXCERPT_DRAW, len(who)))
     excerpt[rng.random(len(who)) < 0.3] = None
     return pd.DataFrame({
         "segment_id": ids("S", len(who), max(4, len(str(len(who))))),
