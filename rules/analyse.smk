@@ -94,7 +94,8 @@ rule analyse_howmade:
         code=analysis_code("howmade") + ["src/goodcare/provenance.py"],
         # Only after every table passed validation, so a failed build never records new input hashes.
         validated=[f"{RES}/validated/{t}.json" for t in TABLES],
-        workflow=["Snakefile", *sorted(str(p) for p in Path("rules").glob("*.smk"))],
+        # The full rule graph, kept current by python -m goodcare.rulegraph (tests/test_rulegraph.py checks it).
+        rulegraph="docs/rulegraph.dot",
     output:
         **chapter_outputs("howmade"),
     log:
@@ -103,6 +104,9 @@ rule analyse_howmade:
         f"{LOGS}/benchmark/analyse_howmade.tsv"
     params:
         chapter="howmade",
+        # Every rule by the rule file (stage) that defines it, read from the workflow itself: a new or
+        # renamed rule reruns this job (params are rerun triggers).
+        stages=lambda wildcards: workflow_stages(),
         seed=config["seed"],
         reps=config["bootstrap_replicates"],
         level=config["confidence_level"],

@@ -1,37 +1,38 @@
 # Render the Quarto book (site + PDF) from the chapters and the published results.
 
-BOOK_SOURCES = ["_quarto.yml", "index.qmd", *sorted(str(p) for p in Path("chapters").glob("*.qmd"))]
+BOOK_SOURCES = [
+    "_quarto.yml",
+    "_quarto-synthetic.yml",
+    "index.qmd",
+    *sorted(str(p) for p in Path("chapters").glob("*.qmd")),
+    *sorted(str(p) for p in Path("assets").glob("*")),
+]
 
 
 rule render:
     input:
         results=get_analysis_outputs(),
-        report=f"{RES}/report/report.html",
         sources=BOOK_SOURCES,
-        code="src/goodcare/book.py",
+        code=["src/goodcare/book.py", "src/goodcare/render.py", "src/goodcare/markup.py"],
     output:
+        # The whole site and PDF: Snakemake knows it, cleans it (--delete-all-output) and removes it if the
+        # render fails; the manifest lists the SHA-256 of every file in it.
+        book=directory(BOOK),
         manifest=f"{RES}/book/manifest.json",
     log:
         f"{LOGS}/render/quarto.log",
     params:
-        book_dir=BOOK,
+        # Quarto profile `synthetic` (_quarto-synthetic.yml) labels every page while the data are synthetic.
+        profile="synthetic" if config["data_are_synthetic"] else "",
     conda:
         ENV
     script:
         "../scripts/render_book.py"
 
 
-# Snakemake's own report of the run (rule graph, runtimes, the records it keeps); linked from the book.
-rule snakemake_report:
-    input:
-        get_analysis_outputs(),
-    output:
-        f"{RES}/report/report.html",
-    log:
-        f"{LOGS}/report/snakemake.log",
-    params:
-        python=sys.executable,
-    conda:
-        ENV
-    shell:
-        "{params.python} -m snakemake --nolock --report {output} {input} > {log} 2>&1"
+onstart:
+    # Stop before any job, with one sentence, when the book is wanted but Quarto is missing.
+    if any(job.rule.name == "render" for job in workflow.dag.needrun_jobs()) and shutil.which("quarto") is None:
+        from goodcare.render import NO_QUARTO
+
+        raise WorkflowError(NO_QUARTO)

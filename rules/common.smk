@@ -1,6 +1,9 @@
 # Paths from config and the helper functions the rules share.
+import shutil
 import sys
 from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
 
 DATA = config["data_dir"]
 RES = config["results_dir"]
@@ -90,6 +93,19 @@ def quote_inputs(chapter):
 def analysis_code(chapter):
     """The package code an analysis runs, as inputs, so a code change reruns it."""
     return [f"src/goodcare/chapters/{chapter}.py"] + SHARED_CODE
+
+
+# The workflow's stages, in the order data flow through them: one rule file each.
+STAGE_ORDER = ["refi", "validate", "analyse", "disclosure", "book"]
+
+
+def workflow_stages():
+    """Every rule that runs a job, grouped by the stage (rule file) that defines it, in pipeline order."""
+    stages = {}
+    for r in workflow.rules:
+        if not r.norun:
+            stages.setdefault(Path(r.snakefile).stem, []).append(r.name)
+    return [{"stage": s, "rules": sorted(stages[s])} for s in STAGE_ORDER if s in stages]
 
 
 def get_analysis_outputs():

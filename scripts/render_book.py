@@ -7,7 +7,8 @@ from goodcare.render import RenderError, render_book
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 try:
-    render_book(Path.cwd(), Path(smk.output.manifest).parents[1], Path(smk.params.book_dir), Path(smk.output.manifest), Path(smk.log[0]))
+    render_book(Path.cwd(), Path(smk.output.manifest).parents[1], Path(smk.output.book), Path(smk.output.manifest), Path(smk.log[0]),
+                smk.params.profile)
 except RenderError as err:
     Path(smk.log[0]).parent.mkdir(parents=True, exist_ok=True)
     with open(smk.log[0], "a", encoding="utf-8") as log:

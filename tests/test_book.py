@@ -2,14 +2,13 @@
 alt text and paths resolve, Quarto's own schema accepts the YAML; the real render runs if Quarto is here."""
 
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from conftest import ROOT, SHARED, copy_project, snakemake
-from goodcare import qmd
+from goodcare import qmd, render
 
 CHAPTERS = qmd.book_chapters(ROOT)
 
@@ -26,14 +25,30 @@ def test_chapter_opens_with_a_labelled_heading(path):
     assert re.match(r"^# .+ \{#sec-[a-z0-9-]+\}$", first), first
 
 
-def test_book_metadata_says_the_data_are_synthetic():
+def test_the_synthetic_label_lives_in_its_profile_only():
     import yaml
 
     config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
-    book = config["book"]
-    assert config["project"]["type"] == "book"
-    assert "SYNTHETIC" in book["subtitle"] and "synthetic" in book["announcement"]["content"].lower()
-    assert set(config["format"]) == {"html", "typst"}
+    profile = yaml.safe_load((ROOT / "_quarto-synthetic.yml").read_text(encoding="utf-8"))
+    assert config["project"]["type"] == "book" and set(config["format"]) == {"html", "typst"}
+    # With real data (no profile) nothing says synthetic; with the profile the title, every site page and
+    # every PDF page do.
+    assert "synthetic" not in (ROOT / "_quarto.yml").read_text(encoding="utf-8").lower()
+    assert "SYNTHETIC" in profile["book"]["subtitle"]
+    assert "synthetic-banner" in profile["format"]["html"]["include-before-body"][0]["text"]
+    assert "Synthetic data" in profile["format"]["typst"]["include-in-header"][0]["text"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_prose_about_synthetic_data_shows_only_with_the_profile(path):
+    text = path.read_text(encoding="utf-8")
+    outside = re.sub(r":{3,} \{\.content-visible when-profile=\"synthetic\"\}.*?\n:{3,}\n", "", text, flags=re.S)
+    assert "synthetic" not in qmd.INLINE_CODE.sub("", outside).lower()
+
+
+def test_the_render_rule_picks_the_profile_from_config():
+    text = (ROOT / "rules" / "book.smk").read_text(encoding="utf-8")
+    assert 'profile="synthetic" if config["data_are_synthetic"] else ""' in text
 
 
 def test_freeze_is_off():
@@ -105,13 +120,14 @@ def test_every_named_path_exists(executed, built_results):
     assert not missing
 
 
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH: install it from environment.yml (conda-forge) or the quarto-cli extra")
-def test_quarto_renders_site_and_pdf(tmp_path):
-    project = copy_project(tmp_path / "project")
-    snakemake(project)
-    assert (project / "_book" / "index.html").is_file()
-    assert (project / "_book" / "what-size-is-good-care.pdf").is_file()
-    assert "WARN" not in (project / "logs" / "render" / "quarto.log").read_text()
+@pytest.mark.e2e
+def test_quarto_renders_site_and_pdf_with_a_clean_log(rendered_project):
+    book = rendered_project / "_book"
+    assert (book / "index.html").is_file()
+    assert (book / "what-size-is-good-care.pdf").is_file()
+    log = (rendered_project / "logs" / "render" / "quarto.log").read_text(encoding="utf-8")
+    assert "Output created" in log  # the log is Quarto's own, not empty
+    assert render.render_warnings(log) == []
 
 
 # Digits that may stand in prose because they are names, not results (reviewed).

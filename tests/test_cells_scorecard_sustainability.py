@@ -74,9 +74,9 @@ def chapter_result(name: str, frames, config, upstream, monkeypatch, upstream_ce
         instruments = {i: yaml.safe_load((ROOT / "data" / "instruments" / f"{i}.yaml").read_text(encoding="utf-8")) for i in ("interview_schedule", "ascot_adapted")}
         return appendices.analyse(frames, instruments=instruments)
     if name == "howmade":
-        # The rule graph comes from Snakemake; a fixed one keeps this check fast and off the project folder.
-        monkeypatch.setattr(howmade, "workflow_graph", lambda snakefile: ({0: "validate_table", 1: "analyse_micro"}, [(0, 1)]))
-        return howmade.analyse(frames, inputs=sorted(str(p) for p in (ROOT / "data").glob("*.csv")), snakefile=str(ROOT / "Snakefile"))
+        stages = [{"stage": "validate", "rules": ["validate_table"]}, {"stage": "analyse", "rules": ["analyse_micro"]}]
+        return howmade.analyse(frames, inputs=sorted(str(p) for p in (ROOT / "data").glob("*.csv")), stages=stages,
+                               rulegraph_file=str(ROOT / "docs" / "rulegraph.dot"), project=str(ROOT))
     return performance.analyse(frames, reps=REPS, upstream=upstream, hypotheses=config["hypotheses"], upstream_cells=upstream_cells)
 
 
@@ -96,8 +96,13 @@ def test_sustainability_figure_and_organisation_shares_pass(frames, tmp_path):
     assert hidden == {"table sustainability-themes"}, hidden  # the funding and regulation cells all pass
     assert values["figures"]["sustainability-funding"]["withheld"] is False
     assert not any(is_suppressed(v) for v in values["text"].values())
-    # Every theme stays listed, whatever happens to its counts.
-    assert table("sustainability-themes")["Theme"].tolist() == sorted(frames["codebook"].query("theme == 'sustainability'")["label"])
+    # Every theme stays listed under its side, whatever happens to the counts, and the counts that rest on
+    # enough people are published (what threatens, all providers together, on the bundled data).
+    themes = table("sustainability-themes")
+    listed = sorted(label for cell in themes["Coded as"] for label in cell.split("; "))
+    assert listed == sorted(frames["codebook"].query("theme == 'sustainability'")["label"])
+    threatens = themes.set_index("Themes").loc["What threatens"]
+    assert threatens["People coded"].isdigit() and int(threatens["People coded"]) >= 10
 
 
 def test_sustainability_describes_one_group_of_organisations_by_one_key(frames):
@@ -122,15 +127,27 @@ def test_a_theme_count_with_few_people_is_suppressed_not_shown(frames, tmp_path)
         assert published.at[int(cell.row), cell.column].startswith(SUPPRESSED)
 
 
-def test_innovation_code_list_is_published_when_counts_are_suppressed(frames, tmp_path):
+def test_innovation_codes_are_listed_and_their_kinds_counted_over_all_providers(frames, tmp_path):
     report, _, table = gate(tmp_path, "appendices", appendices.analyse(frames))
     codes = frames["codebook"].query("theme == 'innovation'")
     published = table("innovation-codes")
     assert sorted(published["Code"]) == sorted(codes["code_id"])
     assert dict(zip(published["Code"], published["Definition"])) == dict(zip(codes["code_id"], codes["definition"]))
-    assert report["suppressed"], "every code passes on the bundled data: the suppression check would be vacuous"
-    counts = published[["Segments", "Organisations"]].to_numpy().ravel()
-    assert all(c.isdigit() or c.startswith(SUPPRESSED) for c in counts)
+    kinds = table("innovation-frequencies")
+    assert sorted(c for cell in kinds["Codes"] for c in cell.split(", ")) == sorted(codes["code_id"])
+    # Grouped as chapter 8 reports them and over all providers, every count passes on the bundled data ...
+    assert report["suppressed"] == [] and kinds["People coded"].str.isdigit().all()
+    seg = frames["codings"].merge(codes, on="code_id")
+    what_how = seg[seg["sub_theme"].isin(["what", "how"])]["participant_id"].nunique()
+    assert int(kinds.set_index("Kind of innovation").loc["What is offered or how", "People coded"]) == what_how
+
+
+def test_a_kind_coded_for_too_few_people_is_suppressed(frames, tmp_path):
+    # ... and a kind with fewer than ten people behind it is suppressed, not shown.
+    few = frames["codings"][~frames["codings"]["code_id"].isin(["INN07", "INN08"])]
+    _, _, table = gate(tmp_path, "appendices", appendices.analyse({**frames, "codings": few}))
+    who = table("innovation-frequencies").set_index("Kind of innovation").loc["Who is supported"]
+    assert who["People coded"].startswith(SUPPRESSED) and who["Organisations"].startswith(SUPPRESSED)
 
 
 def test_howmade_numbers_are_about_no_one(frames, config, upstream, monkeypatch):

@@ -1,4 +1,4 @@
-"""The render step: no Quarto gives one clear sentence; a failed render leaves the previous book intact."""
+"""The render step: no Quarto gives one clear sentence; a failed render publishes nothing (no half-written book)."""
 
 import os
 import stat
@@ -9,10 +9,26 @@ import pytest
 from goodcare import render
 
 
-def test_render_warnings_catch_unresolved_references():
-    log = "Output created: _book/index.html\nWARN (foo.qmd) Unable to resolve crossref @fig-missing\n"
-    assert render.render_warnings(log) == ["WARN (foo.qmd) Unable to resolve crossref @fig-missing"]
-    assert render.render_warnings("[1/14] chapters/04-methods.qmd\nOutput created: x.pdf\n") == []
+TCP = ("Starting python3 kernel...[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All "
+       "communication (including code and outputs) is sent in plain text and is susceptible to eavesdropping. Use "
+       "IPC transport or launch with kernel manager-provisioned CurveZMQ keys to enable transport encryption.")
+
+
+@pytest.mark.parametrize("line", [
+    "WARN (foo.qmd) Unable to resolve crossref @fig-missing",
+    "\x1b[33mWARN: Unable to resolve crossref @tbl-x\x1b[39m",
+    "[WARNING] Could not convert TeX math ; unique | not allowed | Organisation identifier (anonymised).",
+    "warning: unknown font family: inter",
+    "ERROR: Typst compilation failed",
+    TCP + " And something else.",  # the allow-list matches the whole message, not a prefix
+])
+def test_every_warning_fails_the_render(line):
+    log = f"[ 1/18] index.qmd\n{line}\nOutput created: _book/index.html\n"
+    assert render.render_warnings(log) == [render.ANSI.sub("", line).strip()]
+
+
+def test_only_the_allow_listed_message_passes():
+    assert render.render_warnings(f"{TCP}\n[1/14] chapters/04-methods.qmd\nOutput created: x.pdf\n") == []
 
 
 def test_publish_swaps_whole_folders(tmp_path):
@@ -50,7 +66,7 @@ def test_failed_render_keeps_previous_book(tmp_path, monkeypatch):
     book.mkdir()
     (book / "index.html").write_text("previous book")
     monkeypatch.setenv("PATH", f"{failing_quarto(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}")
-    with pytest.raises(render.RenderError, match="previous book is unchanged"):
+    with pytest.raises(render.RenderError, match="The book was not rendered"):
         render.render_book(tmp_path, tmp_path, book, tmp_path / "m.json", tmp_path / "render.log")
     assert (book / "index.html").read_text() == "previous book"
     assert not (tmp_path / "._book.rendering").exists()

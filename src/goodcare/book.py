@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from goodcare.markup import md_text
+
 RESULTS_ENV = "GOODCARE_RESULTS"
 
 
@@ -32,9 +34,16 @@ def table(chapter: str, name: str) -> pd.DataFrame:
     return pd.read_csv(results_dir() / "tables" / chapter / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table, which both the HTML site and the Typst PDF render natively."""
-    return frame.to_markdown(index=False, disable_numparse=True)
+def markdown_table(frame: pd.DataFrame, markup: tuple[str, ...] = ()) -> str:
+    """A pipe table, which both the HTML site and the Typst PDF render natively. Every header and cell is
+    published as text (escaped), except the columns named in `markup`, which hold markdown the project
+    itself wrote (cross-references, code spans)."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if column not in markup:
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else md_text(v))
+    shown.columns = [c if c in markup else md_text(c) for c in shown.columns]
+    return shown.to_markdown(index=False, disable_numparse=True)
 
 
 def relative_to_here(path: Path) -> str:
@@ -88,7 +97,7 @@ def provenance_note(chapter: str) -> str:
     )
 
 
-def report_link() -> str | None:
-    """A link to Snakemake's own report of the run (built before every render), or None if not built."""
-    report = results_dir() / "report" / "report.html"
-    return relative_to_here(report) if report.is_file() else None
+def figure_files(chapter: str, name: str) -> dict[str, str]:
+    """Links (relative to the chapter) to a published figure's SVG and the CSV of the data it draws."""
+    folder = results_dir() / "figures" / chapter
+    return {kind: relative_to_here(folder / f"{name}.{kind}") for kind in ("svg", "csv")}

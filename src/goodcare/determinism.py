@@ -11,7 +11,8 @@ from pathlib import Path
 from goodcare.provenance import git_commit
 from goodcare.records import digests
 
-PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "envs", "data", "src", "chapters", "_quarto.yml", "index.qmd"]
+PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "envs", "data", "src", "chapters", "assets", "docs", "_quarto.yml",
+                 "_quarto-synthetic.yml", "index.qmd"]
 COMPARED = ["validated", "tables", "figures", "values"]  # provenance records name the commit, so they are left out
 
 

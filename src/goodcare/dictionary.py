@@ -1,6 +1,10 @@
 """The data dictionary, generated from the pandera models: every column's type, rule and meaning."""
 
+import re
+
 import pandas as pd
+
+from goodcare.markup import MARKUP, md_code, md_text
 
 from goodcare.schemas import MODELS, ROW_CHECKS, column_kinds
 
@@ -11,13 +15,13 @@ def check_text(check) -> str:
     """One pandera check as a short rule a reader understands."""
     st, name = check.statistics, check.name
     if name == "isin":
-        return "one of " + ", ".join(str(v) for v in st["allowed_values"])
+        return "one of " + ", ".join(md_code(v) for v in st["allowed_values"])
     if name == "str_matches":
-        return f"pattern {st['pattern']}"
+        return f"pattern {md_code(st['pattern'])}"
     if name == "str_length":
         return f"length {st.get('min_value') or 0} to {st.get('max_value')}"
-    symbols = {"greater_than_or_equal_to": (">=", "min_value"), "greater_than": (">", "min_value"),
-               "less_than_or_equal_to": ("<=", "max_value"), "less_than": ("<", "max_value")}
+    symbols = {"greater_than_or_equal_to": ("at least", "min_value"), "greater_than": ("more than", "min_value"),
+               "less_than_or_equal_to": ("at most", "max_value"), "less_than": ("less than", "max_value")}
     if name in symbols:
         symbol, key = symbols[name]
         return f"{symbol} {st[key]:g}" if isinstance(st[key], (int, float)) else f"{symbol} {st[key]}"
@@ -45,10 +49,32 @@ def table_rules(table: str) -> list[str]:
 def markdown(table: str) -> str:
     """The dictionary of one table as a markdown pipe table, with its cross-column rules below."""
     frame = table_dictionary(table)
-    frame["column"] = "`" + frame["column"] + "`"
+    frame["column"] = frame["column"].map(md_code)
+    # Values, ranges and meanings are published as text; patterns and column names are code spans.
+    for column in ("type", "missing", "meaning"):
+        frame[column] = frame[column].map(md_text)
+    frame["allowed"] = frame["allowed"].map(escape_rule)
     text = frame.to_markdown(index=False)
     rules = table_rules(table)
-    return text + ("\n\nAlso checked: " + "; ".join(rules) + "." if rules else "")
+    return text + ("\n\nAlso checked: " + md_text("; ".join(rules) + ".") if rules else "")
+
+
+def markdown_list(table: str) -> str:
+    """The dictionary of one table as a list, one entry per column (reads well on the site and on an A4 page,
+    where five columns of code and prose would not fit)."""
+    entries = []
+    for row in table_dictionary(table).itertuples():
+        required = "may be missing" if row.missing == "allowed" else "required"
+        entries.append(f"- {md_code(row.column)} ({md_text(row.type)}, {required}): {md_text(row.meaning)}"
+                       + ("" if row.allowed == "any" else f" Allowed: {escape_rule(row.allowed)}."))
+    rules = table_rules(table)
+    return "\n".join(entries) + ("\n\nAlso checked: " + md_text("; ".join(rules) + ".") if rules else "")
+
+
+def escape_rule(rule: str) -> str:
+    """An `allowed` entry as markdown: its code spans kept, everything else escaped as text."""
+    parts = re.split(r"(`[^`]*`)", rule)
+    return "".join(part if part.startswith("`") else MARKUP.sub(r"\\\1", part) for part in parts)
 
 
 def readme_section() -> str:

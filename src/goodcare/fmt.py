@@ -1,4 +1,7 @@
-"""Number formats used everywhere in the book: pounds, whole percentages, intervals."""
+"""Number formats used everywhere in the book: pounds, whole percentages, percentage points, intervals."""
+
+from dataclasses import dataclass
+from typing import Callable
 
 MINUS = "\u2212"  # a true minus sign reads better than a hyphen in print
 
@@ -28,18 +31,53 @@ def count_pct(n: int, total: int) -> str:
     return f"{n} ({pct(n / total)})" if total else f"{n}"
 
 
+def pp(share_difference: float | None) -> str:
+    """A difference of two shares (0-1) in whole percentage points, as a number: 13 (the word follows it)."""
+    return "\u2013" if share_difference is None else signed(f"{share_difference * 100:.0f}")
+
+
 def bound(x: float, unit=number) -> str:
     """An interval bound; one rounded to zero but not zero gets more digits, so its side of zero shows."""
     text = unit(x)
     if x != 0 and text.lstrip(MINUS + "-£").strip("0.%") == "":
-        text = signed(f"{x * 100:.1f}%") if unit is pct else signed(f"{x:.3f}") if unit is number else text
+        more = {pct: lambda v: f"{v * 100:.1f}%", pp: lambda v: f"{v * 100:.1f}", number: lambda v: f"{v:.3f}"}
+        text = signed(more[unit](x)) if unit in more else text
     return text
 
 
-def interval(estimate: float | None, low: float | None, high: float | None, level: float = 0.95, unit=number) -> str:
-    """An estimate with its interval: 12% (95% CI 4% to 20%)."""
+def interval(estimate: float | None, low: float | None, high: float | None, level: float = 0.95, unit=number, word: str = "") -> str:
+    """An estimate with its interval: 0.22 points (95% CI −0.11 to 0.57); `word` names the unit after the estimate."""
     if estimate is None:
         return "not estimable"
     if low is None or high is None:
-        return f"{unit(estimate)} (no interval)"
-    return f"{unit(estimate)} ({level * 100:.0f}% CI {bound(low, unit)} to {bound(high, unit)})"
+        return f"{unit(estimate)}{word} (no interval)"
+    return f"{unit(estimate)}{word} ({level * 100:.0f}% CI {bound(low, unit)} to {bound(high, unit)})"
+
+
+def share_difference(estimate: float | None, low: float | None, high: float | None, level: float = 0.95) -> str:
+    """A difference of two shares with its interval, in percentage points: 13 percentage points (95% CI −2 to 29)."""
+    return interval(estimate, low, high, level, pp, " percentage points")
+
+
+def span(low: float, high: float, level: float = 0.95, unit=number, word: str = "") -> str:
+    """An interval in words: the 95% interval runs from −0.11 to 0.57 points."""
+    return f"the {level * 100:.0f}% interval runs from {bound(low, unit)} to {bound(high, unit)}{word}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How one kind of measure is written: a group's value, a difference (and its bounds), the word after it."""
+
+    value: Callable
+    difference: Callable
+    word: str = ""
+    value_word: str = ""  # after a group's own value, where its format does not say the unit (1.29 points)
+
+
+# The units a hypothesis's measure may have (config `unit`), and plain numbers.
+UNITS = {
+    "points": Unit(number, number, " points", " points"),
+    "share": Unit(pct, pp, " percentage points"),
+    "pounds": Unit(pounds, pounds),
+    "number": Unit(number, number),
+}

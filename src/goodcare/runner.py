@@ -31,7 +31,8 @@ def extra_arguments(smk) -> dict:
     """What an analysis needs beyond validated tables, by the input's name (one convention for every rule):
     `values_<chapter>` -> upstream chapter values; `staged_<chapter>` -> the value cells that chapter staged for
     its disclosure gate (who stands behind each value); `instrument_<name>` -> parsed instrument YAML;
-    `data` -> the raw input files; `workflow` -> the Snakefile first; and any `hypotheses` param."""
+    `data` -> the raw input files; `rulegraph` -> the workflow's rule graph file; and any `hypotheses` or
+    `stages` param."""
     named = dict(smk.input.items())
     extra = {}
     upstream = {n[len("values_"):]: json.loads(Path(p).read_text(encoding="utf-8")) for n, p in named.items() if n.startswith("values_")}
@@ -45,10 +46,11 @@ def extra_arguments(smk) -> dict:
         extra["instruments"] = instruments
     if "data" in named:
         extra["inputs"] = [str(p) for p in smk.input.data]
-    if "workflow" in named:
-        extra["snakefile"] = smk.input.workflow[0]
-    if "hypotheses" in dict(smk.params.items()):
-        extra["hypotheses"] = smk.params.hypotheses
+    if "rulegraph" in named:
+        extra["rulegraph_file"] = str(smk.input.rulegraph)
+    for param in ("hypotheses", "stages"):
+        if param in dict(smk.params.items()):
+            extra[param] = smk.params[param]
     return extra
 
 

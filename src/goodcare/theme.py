@@ -20,7 +20,9 @@ PROVIDER_COLOURS = {
     vocab.PROVIDER_GROUP_LABELS["larger"]: OKABE_ITO["orange"],
 }
 ROLE_COLOURS = dict(zip(vocab.ROLE_LABELS.values(), ("#0072B2", "#56B4E9", "#E69F00", "#CC79A7")))
-# Ordinal: from the ideal state (dark blue) to high needs (vermillion).
+# Colours for categories other than provider size (funding sources): none of the two provider colours, so a
+# reader never takes a source for micro-enterprises or larger providers.
+CATEGORY_COLOURS = (OKABE_ITO["green"], OKABE_ITO["purple"], OKABE_ITO["yellow"])
 BASE_SIZE = 10  # points; figures are saved at A4 text width, so this is the printed size
 
 

@@ -1,6 +1,6 @@
 """The one rule that turns an effect and its interval into a verdict, worded to the evidence."""
 
-from goodcare.fmt import interval
+from goodcare.fmt import UNITS, Unit, interval, span
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"
@@ -8,38 +8,40 @@ UNCLEAR = "no clear difference"
 UNKNOWN = "not estimable"
 
 
-def verdict(comparison: dict, better: str = "higher") -> dict:
+def verdict(comparison: dict, better: str = "higher", unit: Unit = UNITS["number"], level: float = 0.95) -> dict:
     """Verdict on 'micro-enterprises do better' from a comparison (estimate, low, high: micro minus larger).
 
     Supported only if the whole interval lies on the side the hypothesis predicts (an interval touching
     zero is not enough); contradicted if it lies wholly on the other side; otherwise no clear difference.
+    The words give the interval itself, so that a reader sees what the data are consistent with.
     """
     est, low, high = (comparison.get(k) for k in ("estimate", "low", "high"))
     if est is None:
         return {"verdict": UNKNOWN, "words": "The data are not enough to estimate this comparison."}
     if low is None or high is None:
         return {"verdict": UNKNOWN, "words": "There is no interval for this comparison, so it cannot be judged."}
+    runs = span(low, high, level, unit.difference, unit.word)
     sign = 1 if better == "higher" else -1
     lo, hi = sorted((sign * low, sign * high))
     if lo > 0:
-        return {"verdict": SUPPORTED, "words": "Micro-enterprises did better, and the interval excludes no difference."}
+        return {"verdict": SUPPORTED, "words": f"Micro-enterprises did better: {runs}, so the data are consistent only "
+                                               "with micro-enterprises doing better."}
     if hi < 0:
-        return {"verdict": CONTRADICTED, "words": "Micro-enterprises did worse, and the interval excludes no difference."}
+        return {"verdict": CONTRADICTED, "words": f"Micro-enterprises did worse: {runs}, so the data are consistent only "
+                                                  "with larger providers doing better."}
     leaning = "micro-enterprises" if sign * est > 0 else "larger providers" if sign * est < 0 else "neither group"
-    return {"verdict": UNCLEAR, "words": f"The estimate favours {leaning}, but the interval includes no difference."}
+    return {"verdict": UNCLEAR, "words": f"The estimate favours {leaning}, but {runs}, so the data are consistent with no difference."}
 
 
-def scorecard_row(hypothesis: dict, comparison: dict, unit=None, level: float = 0.95) -> dict:
+def scorecard_row(hypothesis: dict, comparison: dict, unit: Unit = UNITS["number"], level: float = 0.95) -> dict:
     """One scorecard row: hypothesis, measure, micro, larger, difference with interval, verdict."""
-    from goodcare.fmt import number
-
-    unit = unit or number
-    v = verdict(comparison, hypothesis.get("better", "higher"))
+    v = verdict(comparison, hypothesis.get("better", "higher"), unit, level)
     first = comparison.get("mean_first", comparison.get("share_first", comparison.get("ratio_first")))
     second = comparison.get("mean_second", comparison.get("share_second", comparison.get("ratio_second")))
     return {
         "id": hypothesis["id"], "short": hypothesis["short"], "measure": hypothesis.get("measure_label", ""),
-        "micro": unit(first), "larger": unit(second),
-        "difference": interval(comparison.get("estimate"), comparison.get("low"), comparison.get("high"), level, unit),
+        "micro": unit.value(first), "larger": unit.value(second),
+        "difference": interval(comparison.get("estimate"), comparison.get("low"), comparison.get("high"), level,
+                               unit.difference, unit.word),
         "verdict": v["verdict"], "words": v["words"],
     }

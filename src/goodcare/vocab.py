@@ -70,6 +70,10 @@ ASCOT_DOMAIN_LABELS = {
 }
 ASCOT_LEVELS = (1, 2, 3, 4)
 ASCOT_LEVEL_LABELS = {1: "Ideal state", 2: "No needs", 3: "Some needs", 4: "High needs"}
+# The levels as the book publishes their shares: two bands, in scale order. With ten larger providers,
+# most of the four levels' shares rest on fewer than ten people; the two bands mostly do not.
+ASCOT_LEVEL_BANDS = {1: "ideal_or_no_needs", 2: "ideal_or_no_needs", 3: "some_or_high_needs", 4: "some_or_high_needs"}
+ASCOT_LEVEL_BAND_LABELS = {"ideal_or_no_needs": "Ideal state or no needs", "some_or_high_needs": "Some or high needs"}
 
 CODE_THEMES = ("personalisation", "innovation", "sustainability", "outcomes", "cost")
 INNOVATION_KINDS = ("what", "how", "who")

@@ -1,5 +1,6 @@
 """Chapter 8 (Innovation): what / how / who innovation codes by provider size, with a few quotes."""
 
+import numpy as np
 import pandas as pd
 from plotnine import aes, facet_wrap, geom_col, geom_text, ggplot, labs, scale_fill_manual, scale_y_continuous
 
@@ -19,7 +20,9 @@ REPORTED = {"what": "service", "how": "service", "who": "who"}
 REPORTED_LABELS = {"service": "What is offered or how", "who": "Who is supported"}
 SHORT_LABELS = {"micro": "Micro", "larger": "Larger"}  # facets are narrow: short axis labels do not collide
 INTERVIEWED_ROLES = ("owner_manager", "frontline_staff")  # innovation was asked of providers
-QUOTES_PER_KIND = 2  # a few illustrations per kind, not a sample
+# A few illustrations, not a sample: five people per provider group, so that (with k = 5) each group's quotes
+# can keep "micro" or "larger" in their attribution instead of being withheld.
+QUOTES_PER_GROUP = 5
 
 
 def innovation_segments(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -113,14 +116,23 @@ def kinds_figure(table: pd.DataFrame, who: pd.DataFrame | None = None) -> Figure
     return Figure(plot, data, alt, height=3.0, cells=figure_cells, labels=2)
 
 
-def quotes(seg: pd.DataFrame) -> pd.DataFrame:
-    """A few illustrative quotes: the first segments (by id) with an excerpt, at most two per coded kind, from
-    owners, managers and staff (innovation was asked of providers, about their own organisation)."""
+def quotes(seg: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """A few illustrative quotes from owners, managers and staff (innovation was asked of providers, about
+    their own organisation): per provider group, QUOTES_PER_GROUP people, one passage each, the kinds taken
+    in turn, in a seeded random order (never the lowest ids, which would all come from the first organisations).
+    """
     said = seg[seg["excerpt"].notna() & seg["excerpt"].astype(str).str.strip().ne("") & seg["role"].isin(INTERVIEWED_ROLES)]
-    said = said.assign(order=said["kind"].map({k: i for i, k in enumerate(vocab.INNOVATION_KINDS)})).sort_values(["order", "segment_id"])
     # One passage can be coded twice (or said in the same words twice): readers see each passage once.
-    said = said.drop_duplicates("excerpt")
-    return said.groupby("kind", sort=False).head(QUOTES_PER_KIND)[["segment_id", "kind"]].reset_index(drop=True)
+    said = said.sort_values("segment_id").drop_duplicates("excerpt")
+    said = said.assign(draw=np.random.default_rng(seed).random(len(said))).sort_values("draw")
+    kind_order = {k: i for i, k in enumerate(vocab.INNOVATION_KINDS)}
+    picked = []
+    for group in vocab.PROVIDER_GROUPS:
+        mine = said[said["group"] == group].drop_duplicates("participant_id")  # one passage per person
+        mine = mine.assign(turn=mine.groupby("kind").cumcount(), order=mine["kind"].map(kind_order))
+        picked.append(mine.sort_values(["turn", "order", "draw"]).head(QUOTES_PER_GROUP))
+    chosen = pd.concat(picked).assign(order=lambda d: d["kind"].map(kind_order)).sort_values(["order", "group", "segment_id"])
+    return chosen[["segment_id", "kind"]].reset_index(drop=True)
 
 
 def values_cells(w: dict) -> pd.DataFrame:
@@ -156,5 +168,5 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         figures={"innovation-kinds": kinds_figure(kinds, w["kinds"])},
         values=values,
         value_cells=values_cells(w),
-        quotes=quotes(seg),
+        quotes=quotes(seg, seed),
     )

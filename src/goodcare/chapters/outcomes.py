@@ -14,6 +14,7 @@ from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
 GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
 SITUATIONS = {"current_level": "With the service", "expected_level": "Expected without it"}
+BANDS = list(vocab.ASCOT_LEVEL_BAND_LABELS)
 GAIN_PER_POUNDS = 10  # value for money is reported per £10 of hourly price, a readable unit
 
 
@@ -34,15 +35,32 @@ def scored_outcomes(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def level_shares(rows: pd.DataFrame) -> pd.DataFrame:
-    """Share of people at each level, per domain, provider group and situation (current / expected)."""
+    """Share of people in each band of levels (vocab.ASCOT_LEVEL_BANDS), per domain, provider group and
+    situation (with the service / expected without it), in scale order."""
     parts = []
     for column, situation in SITUATIONS.items():
-        part = rows.dropna(subset=[column]).groupby(["domain", "group", column], observed=False).size().rename("people").reset_index()
-        part = part.rename(columns={column: "level"}).assign(situation=situation)
-        parts.append(part)
+        answered = rows.dropna(subset=[column])
+        answered = answered.assign(band=pd.Categorical(answered[column].astype(int).map(vocab.ASCOT_LEVEL_BANDS), BANDS))
+        part = answered.groupby(["domain", "group", "band"], observed=False).size().rename("people").reset_index()
+        parts.append(part.assign(situation=situation))
     long = pd.concat(parts, ignore_index=True)
     long["share"] = (long["people"] / long.groupby(["domain", "group", "situation"], observed=False)["people"].transform("sum")).round(4)
-    return long.sort_values(["domain", "group", "situation", "level"]).reset_index(drop=True)
+    order = {"domain": list(vocab.ASCOT_DOMAINS), "group": list(vocab.PROVIDER_GROUPS), "situation": list(SITUATIONS.values())}
+    long = long.assign(**{c: pd.Categorical(long[c].astype(str), values) for c, values in order.items()})
+    return long.sort_values(["domain", "group", "situation", "band"]).reset_index(drop=True)
+
+
+def levels_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """One row per domain, provider group and situation; one column per band of levels (scale order)."""
+    shown = shares.assign(text=shares["share"].map(pct))
+    wide = shown.pivot_table(index=["domain", "group", "situation"], columns="band", values="text", aggfunc="first", observed=True)
+    wide = wide.reset_index()
+    return pd.DataFrame({
+        "Domain": wide["domain"].astype(str).map(vocab.ASCOT_DOMAIN_LABELS),
+        "Provider": wide["group"].astype(str).map(GROUP_LABELS),
+        "Answer": wide["situation"].astype(str),
+        **{vocab.ASCOT_LEVEL_BAND_LABELS[b]: wide[b] for b in BANDS},
+    })
 
 
 def mean_scores(rows: pd.DataFrame) -> pd.DataFrame:
@@ -122,6 +140,11 @@ def gain_table(comparisons: dict, level: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def points(c: dict, level: float) -> str:
+    """A difference in ASCOT score points with its interval, for the prose: 0.22 points (95% CI ...)."""
+    return interval(c["estimate"], c["low"], c["high"], level, word=" points")
+
+
 def rate_comparison(orgs: pd.DataFrame, seed: int, reps: int, level: float) -> dict:
     """Difference in mean hourly rate, micro minus larger; organisations are the unit."""
     return stats.mean_difference(orgs["hourly_rate_gbp"], orgs["org_id"], orgs["group"].astype(str), reps=reps, seed=seed, level=level)
@@ -172,14 +195,17 @@ def who(rows: pd.DataFrame, orgs: pd.DataFrame) -> dict:
     """Contributors behind the chapter's numbers: people at each level, people behind each gain and current
     level, people behind value for money, and organisations behind the rates."""
     answers = pd.concat([
-        rows.dropna(subset=[column])[["participant_id", "org_id", "domain", "group"]].assign(situation=situation, level=rows[column].dropna())
+        rows.dropna(subset=[column])[["participant_id", "org_id", "domain", "group"]].assign(
+            situation=situation, band=rows[column].dropna().astype(int).map(vocab.ASCOT_LEVEL_BANDS))
         for column, situation in SITUATIONS.items()
     ])
     gains = rows.dropna(subset=["gain"])
     both = gains[gains.groupby("participant_id")["domain"].transform("nunique") == len(vocab.ASCOT_DOMAINS)]
     return {
         # The same person answers both domains, with and without the service: those cells do not add up.
-        "levels": contributors(answers, ["domain", "group", "situation", "level"], repeated=("domain", "situation")),
+        # Each group's band shares add up to one, so the gate's line runs across bands. Across provider groups
+        # shares have different denominators and no published total: group is marked as not adding up.
+        "levels": contributors(answers, ["domain", "group", "situation", "band"], repeated=("domain", "situation", "group")),
         "scores": contributors(answers, ["domain", "group", "situation"], repeated=("domain", "situation")),
         "gain": contributors(gains, ["domain", "group"], repeated=("domain",)),
         "current": contributors(rows.dropna(subset=["current_level"]), ["domain", "group"], repeated=("domain",)),
@@ -188,13 +214,13 @@ def who(rows: pd.DataFrame, orgs: pd.DataFrame) -> dict:
     }
 
 
-def outcome_cells(w: dict, levels_table: pd.DataFrame) -> dict:
+def outcome_cells(w: dict, levels: pd.DataFrame) -> dict:
     """The cells of the chapter's three tables and its values."""
     inverse = {k: {v: c for c, v in labels.items()} for k, labels in
-               (("domain", vocab.ASCOT_DOMAIN_LABELS), ("group", GROUP_LABELS), ("level", vocab.ASCOT_LEVEL_LABELS))}
+               (("domain", vocab.ASCOT_DOMAIN_LABELS), ("group", GROUP_LABELS))}
     level_rows = pd.DataFrame({
-        "domain": levels_table["Domain"].map(inverse["domain"]), "group": levels_table["Provider"].map(inverse["group"]),
-        "level": levels_table["Level"].map(inverse["level"]),
+        "domain": levels["Domain"].map(inverse["domain"]), "group": levels["Provider"].map(inverse["group"]),
+        "situation": levels["Answer"],
     })
     domains = pd.DataFrame({"domain": list(vocab.ASCOT_DOMAINS)})
     gain, current, orgs, vfm = w["gain"], w["current"], w["orgs"], w["vfm"]
@@ -208,7 +234,7 @@ def outcome_cells(w: dict, levels_table: pd.DataFrame) -> dict:
             "rate_micro": orgs[orgs["group"] == "micro"], "rate_larger": orgs[orgs["group"] == "larger"], "rate_difference": orgs,
             "vfm_micro": vfm[vfm["group"] == "micro"], "vfm_larger": vfm[vfm["group"] == "larger"], "vfm_difference": vfm}
     return {
-        "levels": place(w["levels"], "share", level_rows, ("situation", {s: s for s in SITUATIONS.values()})),
+        "levels": place(w["levels"], "share", level_rows, ("band", vocab.ASCOT_LEVEL_BAND_LABELS)),
         "gain": cells(*gain_cells),
         "rates": cells(place(orgs, "count", groups, "Organisations", unit="organisations"),
                        place(orgs, "mean", groups, "Mean hourly rate", unit="organisations"),
@@ -233,10 +259,7 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
     comparisons = gain_comparisons(rows, seed, reps, level)
     rates = rate_comparison(orgs, seed, reps, level)
     vfm = value_for_money(rows, seed, reps, level)
-    levels_table = shares.assign(
-        Domain=shares["domain"].map(vocab.ASCOT_DOMAIN_LABELS), Provider=shares["group"].map(GROUP_LABELS),
-        Level=shares["level"].map(vocab.ASCOT_LEVEL_LABELS), text=shares["share"].map(pct),
-    ).pivot_table(index=["Domain", "Provider", "Level"], columns="situation", values="text", aggfunc="first", observed=False).reset_index()
+    levels = levels_table(shares)
     rate_table = pd.DataFrame({
         "Provider": [GROUP_LABELS["micro"], GROUP_LABELS["larger"], "Difference (micro minus larger)"],
         "Organisations": [rates["k_first"], rates["k_second"], ""],
@@ -247,24 +270,24 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         "rates": rates,
         "value_for_money": vfm,
         "text": {
-            "occupation_gain_difference": interval(comparisons["occupation"]["gain"]["estimate"], comparisons["occupation"]["gain"]["low"], comparisons["occupation"]["gain"]["high"], level),
-            "control_gain_difference": interval(comparisons["control_over_daily_life"]["gain"]["estimate"], comparisons["control_over_daily_life"]["gain"]["low"], comparisons["control_over_daily_life"]["gain"]["high"], level),
+            "occupation_gain_difference": points(comparisons["occupation"]["gain"], level),
+            "control_gain_difference": points(comparisons["control_over_daily_life"]["gain"], level),
             "rate_micro": pounds(rates["mean_first"]),
             "rate_larger": pounds(rates["mean_second"]),
             "rate_difference": interval(rates["estimate"], rates["low"], rates["high"], level, pounds),
             "vfm_micro": number(vfm["ratio_first"]) if vfm.get("ratio_first") is not None else "–",
             "vfm_larger": number(vfm["ratio_second"]) if vfm.get("ratio_second") is not None else "–",
-            "vfm_difference": interval(vfm["estimate"], vfm["low"], vfm["high"], level),
+            "vfm_difference": points(vfm, level),
             "reps": f"{reps:,}",
             "per_pounds": f"£{GAIN_PER_POUNDS}",
             "level": f"{level * 100:.0f}%",
         },
     }
     w = who(rows, orgs)
-    described = outcome_cells(w, levels_table)
+    described = outcome_cells(w, levels)
     return ChapterResult(
         tables={
-            "ascot-levels": Table(levels_table, described["levels"], labels=3),
+            "ascot-levels": Table(levels, described["levels"], labels=3),
             "ascot-gain": Table(gain_table(comparisons, level), described["gain"]),
             "hourly-rates": Table(rate_table, described["rates"]),
         },

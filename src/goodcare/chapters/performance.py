@@ -9,11 +9,10 @@ this chapter's gate on the same contributors as the chapter it quotes, and a new
 import pandas as pd
 
 from goodcare import vocab
-from goodcare.fmt import number, pct, pounds
+from goodcare.fmt import UNITS
 from goodcare.outputs import ChapterResult, Table, about_no_one, cells, cells_at, is_suppressed, key_of, parse_key, value_cells
 from goodcare.verdict import SUPPORTED, scorecard_row
 
-UNITS = {"points": number, "share": pct, "pounds": pounds}
 NOT_PUBLISHED = "not published (disclosure control)"
 # The fields of a comparison the scorecard reads; any of them may be a "suppressed (...)" string upstream.
 READ = ("estimate", "low", "high", "mean_first", "mean_second", "share_first", "share_second", "ratio_first", "ratio_second")
@@ -23,7 +22,7 @@ LABELS = 2  # Hypothesis and Measure label the rows (the measure's name may hold
 # A scorecard row in the values: what the data say (suppressed with the measure) and what names it (config
 # and settings: about no one, so a row keeps its name and chapter when its numbers are suppressed).
 DATA_LEAVES = ("micro", "larger", "difference", "verdict", "words")
-LABEL_LEAVES = ("id", "short", "measure", "chapter", "method")
+LABEL_LEAVES = ("id", "short", "measure", "chapter", "method", "unit")
 
 
 def comparison_at(values: dict, path: str):
@@ -39,12 +38,6 @@ def suppression(comparison) -> str | None:
     if is_suppressed(comparison):
         return comparison
     return next((comparison[k] for k in READ if is_suppressed(comparison.get(k))), None)
-
-
-def shown(comparison: dict, names: tuple, unit) -> str:
-    """A group's value as published upstream: formatted, or the upstream marker if it was suppressed."""
-    value = next((comparison[n] for n in names if n in comparison), None)
-    return value if is_suppressed(value) else unit(value)
 
 
 def unpublished_row(h: dict, comparison, marker: str) -> dict:
@@ -65,8 +58,8 @@ def scorecard(hypotheses: list[dict], upstream: dict[str, dict], level: float) -
         marker = suppression(comparison)
         row = unpublished_row(h, comparison, marker) if marker else scorecard_row(h, comparison, UNITS[h["unit"]], level)
         method = comparison.get("method", "") if isinstance(comparison, dict) else ""
-        rows.append({**row, "chapter": h["chapter"], "method": method})
-    return pd.DataFrame(rows, columns=["id", "short", "measure", "micro", "larger", "difference", "verdict", "words", "chapter", "method"])
+        rows.append({**row, "chapter": h["chapter"], "method": method, "unit": h["unit"]})
+    return pd.DataFrame(rows, columns=["id", "short", "measure", "micro", "larger", "difference", "verdict", "words", "chapter", "method", "unit"])
 
 
 # ---- who stands behind each measure: the cells the upstream chapter staged for its own gate ----

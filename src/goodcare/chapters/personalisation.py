@@ -4,7 +4,7 @@ import pandas as pd
 from plotnine import aes, coord_flip, geom_col, geom_errorbar, ggplot, guide_legend, guides, labs, position_dodge, scale_fill_manual, scale_y_continuous
 
 from goodcare import stats, vocab
-from goodcare.fmt import interval, number, pct
+from goodcare.fmt import interval, number, pct, share_difference
 from goodcare.groups import coded_segments, with_organisation
 from goodcare.outputs import ChapterResult, Figure, Table, cells, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
@@ -47,6 +47,18 @@ def item_comparisons(rows: pd.DataFrame, seed: int, reps: int, level: float) -> 
     return out
 
 
+def workers(mean: float | None) -> str:
+    """A mean number of regular workers, one decimal, the same in the table and the prose."""
+    return number(mean, 1)
+
+
+def difference(item: str, c: dict, level: float) -> str:
+    """An item's difference, micro minus larger: percentage points for a yes/no share, workers for the count."""
+    if item in YES_NO_ITEMS:
+        return share_difference(c["estimate"], c["low"], c["high"], level)
+    return interval(c["estimate"], c["low"], c["high"], level, workers)
+
+
 def item_contributors(rows: pd.DataFrame) -> pd.DataFrame:
     """Per item and provider group, the people who answered it (the contributors of every number about it)."""
     answered = pd.concat([rows.dropna(subset=[item]).assign(item=item) for item in [*YES_NO_ITEMS, WORKERS]], ignore_index=True)
@@ -59,10 +71,9 @@ def items_table(comparisons: dict, who: pd.DataFrame, level: float) -> Table:
     display = []
     for item, c in comparisons.items():
         is_share = item in YES_NO_ITEMS
-        unit = pct if is_share else number
-        first, second = (c["share_first"], c["share_second"]) if is_share else (c["mean_first"], c["mean_second"])
-        display.append({"Measure": YES_NO_ITEMS.get(item, WORKERS_LABEL), GROUP_LABELS["micro"]: unit(first), GROUP_LABELS["larger"]: unit(second),
-                        "Difference (micro minus larger)": interval(c["estimate"], c["low"], c["high"], level, unit)})
+        first, second = (pct(c["share_first"]), pct(c["share_second"])) if is_share else (workers(c["mean_first"]), workers(c["mean_second"]))
+        display.append({"Measure": YES_NO_ITEMS.get(item, WORKERS_LABEL), GROUP_LABELS["micro"]: first, GROUP_LABELS["larger"]: second,
+                        "Difference (micro minus larger)": difference(item, c, level)})
     parts = []
     for row, item in enumerate(comparisons):
         mine = who[who["item"] == item]
@@ -149,11 +160,11 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
     """Compare how personalised support is in micro-enterprises and larger providers."""
     rows = answers(frames)
     comparisons = item_comparisons(rows, seed, reps, level)
-    text = {item: interval(c["estimate"], c["low"], c["high"], level, pct if item in YES_NO_ITEMS else number) for item, c in comparisons.items()}
+    text = {item: difference(item, c, level) for item, c in comparisons.items()}
     text.update({f"{item}_micro": pct(comparisons[item]["share_first"]) for item in YES_NO_ITEMS})
     text.update({f"{item}_larger": pct(comparisons[item]["share_second"]) for item in YES_NO_ITEMS})
-    text["workers_micro"] = number(comparisons[WORKERS]["mean_first"], 1)
-    text["workers_larger"] = number(comparisons[WORKERS]["mean_second"], 1)
+    text["workers_micro"] = workers(comparisons[WORKERS]["mean_first"])
+    text["workers_larger"] = workers(comparisons[WORKERS]["mean_second"])
     who = item_contributors(rows)
     return ChapterResult(
         tables={"personalisation-items": items_table(comparisons, who, level), "personalisation-themes": theme_table(theme_segments(frames))},

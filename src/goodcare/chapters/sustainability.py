@@ -4,17 +4,23 @@ import pandas as pd
 from plotnine import aes, coord_flip, geom_col, ggplot, labs, position_stack, scale_fill_manual, scale_y_continuous
 
 from goodcare import stats, vocab
-from goodcare.fmt import interval, pct
+from goodcare.fmt import pct, share_difference
 from goodcare.groups import coded_segments, provider_group
 from goodcare.outputs import ChapterResult, Figure, Table, cells, cells_at, contributors, place, value_cells
 from goodcare.schemas import FUNDING_COLUMNS
-from goodcare.theme import OKABE_ITO, theme_goodcare
+from goodcare.theme import CATEGORY_COLOURS, theme_goodcare
 
 GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
 FUNDING_LABELS = dict(zip(FUNDING_COLUMNS, ("Self-funders", "Personal budgets", "Local-authority contracts")))
-FUNDING_COLOURS = dict(zip(FUNDING_LABELS.values(), (OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["orange"])))
+FUNDING_COLOURS = dict(zip(FUNDING_LABELS.values(), CATEGORY_COLOURS))
 FLAGS = {"cqc_registered": "Registered with the CQC", "quality_mark": "Holds a quality mark"}
-THEME_COLUMN = "{group}: segments (organisations)"
+# The codebook's sustainability sub-themes, as what helps a provider keep going or what puts it at risk.
+THEME_SIDES = {"start_up_support": "helps", "networks": "helps", "la_partnership": "helps",
+               "self_funder_reliance": "threatens", "thin_staffing": "threatens", "financial_insecurity": "threatens",
+               "regulation": "threatens"}
+SIDE_LABELS = {"helps": "What helps", "threatens": "What threatens", "other": "Other themes"}
+THEME_NAMES = {"helps": "start-up help, personal networks, working with the council",
+               "threatens": "reliance on self-funders, few staff to cover, uncertain income, regulation"}
 DIFFERENCE = "Difference (micro minus larger)"
 ORGS = "organisations"  # funding shares and registration are properties of organisations: each counts once
 
@@ -46,7 +52,7 @@ def funding_figure(mix: pd.DataFrame, org_stats: pd.DataFrame | None = None) -> 
     )
     plot = (
         ggplot(data, aes("provider", "share", fill="source_label"))
-        + geom_col(position=position_stack(), width=0.6)
+        + geom_col(position=position_stack(), width=0.6, colour="#333333", size=0.3)
         + coord_flip()
         + scale_fill_manual(values=FUNDING_COLOURS, breaks=list(FUNDING_LABELS.values()))
         + scale_y_continuous(labels=lambda xs: [pct(x) for x in xs])
@@ -80,7 +86,7 @@ def regulation_table(orgs: pd.DataFrame, org_stats: pd.DataFrame, seed: int, rep
         c = stats.proportion_difference(orgs[flag], orgs["org_id"], orgs["group"].astype(str), reps=reps, seed=seed, level=level)
         comparisons[flag] = c
         rows.append({"Measure": label, GROUP_LABELS["micro"]: pct(c["share_first"]), GROUP_LABELS["larger"]: pct(c["share_second"]),
-                     DIFFERENCE: interval(c["estimate"], c["low"], c["high"], level, pct)})
+                     DIFFERENCE: share_difference(c["estimate"], c["low"], c["high"], level)})
     flags = pd.DataFrame({"flag": list(FLAGS)})
     described = cells(place(per_item(org_stats, "flag", FLAGS), "share", flags, ("group", GROUP_LABELS), unit=ORGS),
                       *(cells_at(org_stats, i, DIFFERENCE, "difference", unit=ORGS) for i in range(len(FLAGS))))
@@ -93,20 +99,26 @@ def theme_segments(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def themes_table(frames: dict[str, pd.DataFrame]) -> Table:
-    """Sustainability segments by theme and provider group (enablers and vulnerabilities).
+    """Sustainability themes grouped into what helps providers keep going and what puts them at risk, all
+    providers together: the people whose interviews were coded with a group's themes, and their organisations.
 
-    Each "n (k)" is described by the people whose segments it counts. On the bundled data every theme has
-    fewer than ten people in each group, so the gate suppresses the counts; the themes stay listed. Merging
-    them (into what helps and what threatens, or across sizes) would not pass either, so they are not merged.
+    Per theme, or per provider size, every count rests on fewer than ten people at the study's size and would
+    be suppressed; grouped and over all providers they can be published. One person can talk about both,
+    so the two groups' counts do not add up (the group is marked as not splitting people).
     """
     seg = theme_segments(frames)
-    counts = seg.groupby(["label", "group"], observed=False).size().unstack(fill_value=0).reindex(columns=list(vocab.PROVIDER_GROUPS), fill_value=0)
-    orgs_with = seg.groupby(["label", "group"], observed=False)["org_id"].nunique().unstack(fill_value=0).reindex(columns=list(vocab.PROVIDER_GROUPS), fill_value=0)
-    display = pd.DataFrame({"Theme": counts.index})
-    for g in vocab.PROVIDER_GROUPS:
-        display[THEME_COLUMN.format(group=GROUP_LABELS[g])] = [f"{n} ({k})" for n, k in zip(counts[g], orgs_with[g])]
-    columns = ("group", {g: THEME_COLUMN.format(group=label) for g, label in GROUP_LABELS.items()})
-    return Table(display, place(contributors(seg, ["label", "group"]), "count", display[["Theme"]].rename(columns={"Theme": "label"}), columns))
+    seg = seg.assign(side=seg["sub_theme"].map(lambda t: THEME_SIDES.get(t, "other")))
+    sides = [side for side in SIDE_LABELS if side in set(seg["side"]) or side != "other"]
+    display = pd.DataFrame({
+        "Themes": [SIDE_LABELS[side] for side in sides],
+        "Coded as": ["; ".join(sorted(seg.loc[seg["side"] == side, "label"].unique()) or [THEME_NAMES.get(side, "")])
+                     for side in sides],
+        "People coded": [int(seg.loc[seg["side"] == side, "participant_id"].nunique()) for side in sides],
+        "Organisations": [int(seg.loc[seg["side"] == side, "org_id"].nunique()) for side in sides],
+    })
+    who = contributors(seg, ["side"], repeated=("side",))
+    rows = pd.DataFrame({"side": sides})
+    return Table(display, cells(*(place(who, "count", rows, column) for column in ("People coded", "Organisations"))), labels=2)
 
 
 def values_cells(org_stats: pd.DataFrame) -> pd.DataFrame:
@@ -132,7 +144,7 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         "self_funded": self_funded, "regulation": flags,
         "text": {
             "self_micro": pct(self_funded["mean_first"]), "self_larger": pct(self_funded["mean_second"]),
-            "self_difference": interval(self_funded["estimate"], self_funded["low"], self_funded["high"], level, pct),
+            "self_difference": share_difference(self_funded["estimate"], self_funded["low"], self_funded["high"], level),
             "cqc_micro": pct(flags["cqc_registered"]["share_first"]), "cqc_larger": pct(flags["cqc_registered"]["share_second"]),
             "mark_micro": pct(flags["quality_mark"]["share_first"]), "mark_larger": pct(flags["quality_mark"]["share_second"]),
         },
