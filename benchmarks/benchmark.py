@@ -1,7 +1,9 @@
 """Benchmarks of the workflow on this machine: cold and no-op builds, the edit loop, scale, validation cost.
 
     python benchmarks/benchmark.py                       # full run (about 10 minutes), prints markdown
-    python benchmarks/benchmark.py --small --repeats 1   # a quick end-to-end check (CI runs this)
+    python benchmarks/benchmark.py --small --repeats 1   # a quick end-to-end check (CI runs this, about a minute)
+
+Progress goes to stderr as each measurement starts; the tables go to stdout.
 
 Not part of the test suite's timing: numbers are written to BENCHMARKS.md by hand from this output.
 """
@@ -30,6 +32,11 @@ from goodcare.validate import validate_folder  # noqa: E402
 TABLES = ["organisations", "participants", "outcomes", "experience", "codebook", "codings"]
 
 
+def say(text: str) -> None:
+    """Progress for the person waiting (stderr, so the markdown on stdout stays clean)."""
+    print(f"[benchmark {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def run(cmd: list[str], cwd: Path) -> tuple[float, str]:
     """Run a command; return its wall time and output (raise if it fails)."""
     start = time.perf_counter()
@@ -51,11 +58,14 @@ def median_of(repeats: int, measure) -> float:
 def cold_and_noop(project: Path, repeats: int) -> dict:
     """Cold `analyses` (results and Snakemake records removed each time) and the no-op rebuild."""
     def cold():
+        say("cold `analyses` on the bundled data")
         for part in ("results", "logs", ".snakemake"):
             shutil.rmtree(project / part, ignore_errors=True)
         return snakemake(project, "analyses")[0]
 
-    return {"cold": median_of(repeats, cold), "noop": median_of(repeats, lambda: snakemake(project, "analyses")[0])}
+    cold_time = median_of(repeats, cold)
+    say("no-op rebuild")
+    return {"cold": cold_time, "noop": median_of(repeats, lambda: snakemake(project, "analyses")[0])}
 
 
 def edit_loop(project: Path, repeats: int) -> dict:
@@ -64,6 +74,7 @@ def edit_loop(project: Path, repeats: int) -> dict:
     original = path.read_bytes()
     times, jobs = [], ""
     for i in range(repeats):
+        say(f"edit loop {i + 1} of {repeats}: one answer in outcomes.csv")
         lines = original.decode().splitlines(keepends=True)
         fields = lines[1].split(",")
         fields[2] = str(1 + (int(fields[2]) + i) % 4)
@@ -89,14 +100,17 @@ def peak_rss_mb(folder: Path) -> dict[str, float]:
 def scale(project: Path, organisations: int, participants: int, tmp: Path) -> dict:
     """Generate a large data set, then validate and analyse it with the unchanged workflow."""
     data, res, logs = tmp / "big", tmp / "bigres", tmp / "biglogs"
+    say(f"scale: generating {organisations:,} organisations and {participants:,} participants")
     start = time.perf_counter()
     generate.write_tables(generate.generate(organisations, participants), data)
     gen = time.perf_counter() - start
     cfg = ["--config", f"data_dir={data}", f"results_dir={res}", f"logs_dir={logs}"]
+    say("scale: `validate`, then `analyses`")
     t_validate = snakemake(project, "validate", *cfg)[0]
     t_rest = snakemake(project, "analyses", *cfg)[0]
     jobs = peak_rss_mb(logs / "benchmark")
     shutil.rmtree(res)
+    say("scale: `analyses` from scratch in one call")
     t_one_call = snakemake(project, "analyses", *cfg)[0]  # how an author runs it: validation and analyses together
     return {"generate": gen, "validate": t_validate, "analyses_after_validate": t_rest, "one_call": t_one_call,
             "jobs": jobs, "data": data}
@@ -116,6 +130,7 @@ def validation_ratios(data: Path, repeats: int) -> dict:
         assert all(r.ok for r in results.values())
         return time.perf_counter() - start
 
+    say("validation against a plain pandas load")
     out = {"plain": median_of(repeats, plain), "validate": median_of(repeats, ours)}
     out["frictionless"] = peer_ratio(data)
     return out
@@ -159,7 +174,7 @@ def main(argv=None) -> None:
     parser.add_argument("--small", action="store_true", help="a small scale setting (for CI: correctness, not timing)")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    orgs, people = (200, 5000) if args.small else (10_000, 1_000_000)
+    orgs, people = (60, 1500) if args.small else (10_000, 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         project = copy_project(tmp / "project")

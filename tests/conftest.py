@@ -14,6 +14,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+# Fixtures that build the workflow on a temporary copy: a test that uses one (directly or not) is a workflow
+# test, and one that renders the book is also end to end (out of the default run; CI runs it with -m e2e).
+BUILDS = {"built_project", "built_results", "rendered_project", "book_dir"}
+RENDERS = {"rendered_project", "book_dir"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by the builds they need, so `-m "not workflow"` is a true unit run."""
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        if needs & BUILDS:
+            item.add_marker(pytest.mark.workflow)
+        if needs & RENDERS:
+            item.add_marker(pytest.mark.e2e)
+
+
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run Snakemake from this environment in `workdir`, capturing its output."""
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]

@@ -69,10 +69,12 @@ def test_micro_bands_and_governance():
     assert bands.loc["Micro", "Median staff (FTE)"] == "2.0"
     assert result.values["pct_micro_sole_or_partnership"] == "67%"
     assert result.values["median_fte_larger"] == "100.0"
+    # A band of one organisation is shown with its neighbours: here the three larger bands together.
+    assert bands.loc["Small, medium or large", "Organisations"] == 3 and "Small" not in bands.index
+    # Table and figure merge forms until no group has one or two organisations in a form (here: all into one).
     governance = result.tables["governance"].display.set_index("Governance")
-    assert governance.loc["Sole trader", "Micro-enterprise"] == "2 (67%)"
-    assert governance.loc["Co-operative", "Larger provider"] == "0 (0%)"
-    # The figure merges forms until no group has one or two organisations in a form (here: all into one).
+    assert list(governance.index) == ["Sole trader, limited company, charity or statutory provider"]  # forms nobody has are left out
+    assert governance.iloc[0].tolist() == ["3 (100%)", "3 (100%)"]
     figure = result.figures["micro-governance"]
     counts = figure.data.groupby("governance")["organisations"].apply(list)
     assert all(n == 0 or n >= 3 for per_group in counts for n in per_group)

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.workflow
+# Six builds of the workflow: end to end, so out of the default run (CI runs it with -m e2e).
+pytestmark = [pytest.mark.workflow, pytest.mark.e2e]
 
 
 def test_benchmark_runs_end_to_end_on_small_data():
@@ -17,5 +18,6 @@ def test_benchmark_runs_end_to_end_on_small_data():
     out = proc.stdout
     assert "| cold `analyses`, bundled data |" in out and "| no-op rebuild |" in out
     assert "Jobs rerun after the edit: analyse_howmade, analyse_outcomes, analyse_performance, analyses, disclose_howmade, disclose_outcomes, disclose_performance, disclosure_report, validate_table" in out
-    assert "Scale (200 organisations, 5,000 participants)" in out and "in one call (validation included)" in out
+    assert "[benchmark" in proc.stderr and "scale: generating" in proc.stderr  # it says what it is doing
+    assert "Scale (60 organisations, 1,500 participants)" in out and "in one call (validation included)" in out
     assert "| validate_codings |" in out

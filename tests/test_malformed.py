@@ -76,3 +76,34 @@ def test_line_numbers_follow_quoted_newlines(tmp_path):
     path.write_text(f"{header}\n{first}\n{second}\n", encoding="utf-8")
     problems = validate_file("codings", path, REFS).problems
     assert [(p.line, p.check) for p in problems] == [(4, "foreign_key")]
+
+
+def test_a_fraction_in_an_integer_column_says_what_was_expected(tmp_path):
+    problems = problems_for(tmp_path, (HEADER + "\n" + ROW.replace("2001", "2001.5") + "\n").encode())
+    assert problems[0].as_text() == ("organisations.csv:2 column 'year_established': check 'type' failed: "
+                                     "expected a whole number (value: '2001.5')")
+
+
+def test_no_part_of_a_free_text_value_is_echoed(tmp_path):
+    header = ",".join(VALID["codings"])
+    secret = "Mrs Example of Flat 3 said the whole thing"
+    path = tmp_path / "codings.csv"
+    path.write_text(f"{header}\nS1,P001,INN99,{secret}\n", encoding="utf-8")
+    problems = validate_file("codings", path, REFS).problems
+    report = format_report("codings", problems) + repr([p.value for p in problems])
+    assert problems and not any(word in report for word in secret.split() if len(word) > 3)
+    # A free-text column's own problem shows its length only.
+    too_long = "x" * 1001
+    path.write_text(f"{header}\nS1,P001,INN01,{too_long}\n", encoding="utf-8")
+    shown = [p.value for p in validate_file("codings", path, REFS).problems if p.column == "excerpt"]
+    assert shown == ["<free text, 1001 characters>"]
+
+
+def test_the_command_line_names_a_missing_folder_in_one_sentence(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "goodcare.validate", str(tmp_path / "no-such-folder")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+    assert "no-such-folder is not a folder" in proc.stderr

@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from goodcare.records import digests
 
 PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "envs", "data", "src", "chapters", "assets", "docs", "_quarto.yml",
                  "_quarto-synthetic.yml", "index.qmd"]
+STEP = re.compile(r"\d+ of \d+ steps \(\d+%\) done")  # Snakemake's progress line
 COMPARED = ["validated", "tables", "figures", "values"]  # provenance records name the commit, so they are left out
 
 
@@ -34,11 +36,19 @@ def copy_project(project: Path, dest: Path) -> Path:
     return dest
 
 
-def fresh_build(project: Path, workdir: Path, cores: int = 2) -> Path:
+def fresh_build(project: Path, workdir: Path, cores: int = 2, progress=None) -> Path:
     """Copy the project (no results, no Snakemake records) and build `analyses` there; return its results."""
     copy_project(project, workdir)
     env = {**os.environ, "GOODCARE_COMMIT": git_commit(project)}  # the copy has no git history of its own
-    subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(cores), "analyses"], cwd=workdir, check=True, capture_output=True, env=env)
+    command = [sys.executable, "-m", "snakemake", "--cores", str(cores), "analyses"]
+    with subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        output = []
+        for line in proc.stdout:
+            output.append(line)
+            if progress and STEP.search(line):
+                progress(f"  rebuild: {STEP.search(line)[0]}")
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, command, "".join(output[-40:]))
     return workdir / "results"
 
 
@@ -58,8 +68,10 @@ def main(argv=None) -> int:
     if not current:
         print("No build to compare with: run `snakemake --cores 4 analyses` first.")
         return 2
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731 (progress on stderr, results on stdout)
+    say(f"Rebuilding `analyses` from scratch in a temporary copy to compare {len(current)} outputs (about a minute) ...")
     with tempfile.TemporaryDirectory() as tmp:
-        rebuilt = output_hashes(fresh_build(args.project.resolve(), Path(tmp)))
+        rebuilt = output_hashes(fresh_build(args.project.resolve(), Path(tmp), progress=say))
     diff = differences(current, rebuilt)
     for line in diff:
         print(line)

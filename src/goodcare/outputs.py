@@ -1,6 +1,6 @@
 """A chapter's results (tables, figures, values, quotes), how they are staged, and the disclosure contract.
 
-Disclosure contract (DESIGN.md section 5). Every chapter's `analyse` returns a ChapterResult; the rule
+Disclosure contract (docs/design.md section 5). Every chapter's `analyse` returns a ChapterResult; the rule
 writes it to a staging folder (results/analysis/<chapter>/), never where the book reads. The gate
 (goodcare.disclosure, rule `disclose_<chapter>`) applies the rules once, for every chapter, and
 publishes only what passed to results/{tables,figures,values}/<chapter>. Nothing about people or

@@ -5,7 +5,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 MAX_VALUE_CHARS = 40
-FREE_TEXT_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class Problem:
 
 
 def shown_value(value, free_text: bool = False) -> str | None:
-    """The value as it may appear in a report: free text cut to a stub, anything else capped."""
+    """The value as it may appear in a report: free text never (only its length), anything else capped."""
     if value is None:
         return None
     try:
@@ -39,8 +38,8 @@ def shown_value(value, free_text: bool = False) -> str | None:
             return "<missing>"
     text = str(value)
     if free_text:
-        # Never echo free text whole: it may hold what disclosure control is there to protect.
-        return f"'{text[:FREE_TEXT_SHOWN]}…' ({len(text)} characters)" if len(text) > FREE_TEXT_SHOWN else f"'{text}'"
+        # No part of free text is echoed: even its first words may name someone disclosure control protects.
+        return f"<free text, {len(text)} characters>"
     return repr(text[:MAX_VALUE_CHARS] + "…") if len(text) > MAX_VALUE_CHARS else repr(text)
 
 

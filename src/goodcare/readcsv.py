@@ -144,7 +144,7 @@ def read_table(path: Path, kinds: dict[str, str], free_text: set[str]) -> tuple[
             lines = lines or record_lines(text)
             for idx in failed[failed].index:
                 raw = frame.at[idx, column]
-                problems.append(Problem(name, lines[idx], column, "type", f"value is {RULE_FOR_KIND[kind]}", shown_value(raw, column in free_text)))
+                problems.append(Problem(name, lines[idx], column, "type", f"expected {RULE_FOR_KIND[kind]}", shown_value(raw, column in free_text)))
                 failed_cells.add((idx, column))
         frame[column] = typed
     return frame, problems, failed_cells, text

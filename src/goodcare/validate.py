@@ -1,5 +1,6 @@
 """Validate one study table: read it, run its pandera model lazily, then its cross-table checks."""
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the study tables of a data folder.")
     parser.add_argument("data_dir", type=Path)
     args = parser.parse_args(argv)
+    if not args.data_dir.is_dir():
+        print(f"goodcare-validate: {args.data_dir} is not a folder: give the folder that holds the study tables "
+              f"({', '.join(f'{t}.csv' for t in REFERENCES)}).", file=sys.stderr)
+        return 2
     results = validate_folder(args.data_dir)
     failed = {t: r for t, r in results.items() if not r.ok}
     for table, result in failed.items():

@@ -2,7 +2,7 @@
 
 SIZE_BANDS = ("micro", "small", "medium", "large")
 SIZE_BAND_LABELS = {"micro": "Micro", "small": "Small", "medium": "Medium", "large": "Large"}
-# Providers compared with micro-enterprises by default (DESIGN.md section 4).
+# Providers compared with micro-enterprises by default (docs/design.md section 4).
 LARGER_BANDS = ("small", "medium", "large")
 PROVIDER_GROUPS = ("micro", "larger")
 PROVIDER_GROUP_LABELS = {"micro": "Micro-enterprise", "larger": "Larger provider"}

@@ -16,9 +16,18 @@ from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
 
 
-def by_band(orgs: pd.DataFrame) -> pd.DataFrame:
-    """Organisations per size band with their median staff (FTE); no minimum or maximum is shown."""
-    bands = orgs.assign(band=ordered_bands(orgs["size_band"]))
+def band_families(orgs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Organisations with the size band the book shows: a band with too few organisations to publish is
+    merged with its smaller neighbour (merge.merge_rare; e.g. two small providers join the medium ones)."""
+    counts = pd.crosstab(ordered_bands(orgs["size_band"]), pd.Series("all", index=orgs.index), dropna=False)
+    families = merge_rare(counts, Settings().min_organisations)
+    family_of = {c: family_id(f) for f in families for c in f}
+    return orgs.assign(band=orgs["size_band"].map(family_of)), {family_id(f): family_label(f, vocab.SIZE_BAND_LABELS) for f in families}
+
+
+def by_band(orgs: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    """Organisations per (merged) size band with their median staff (FTE); no minimum or maximum is shown."""
+    bands = orgs.assign(band=pd.Categorical(orgs["band"], list(labels)))
     table = bands.groupby("band", observed=False).agg(organisations=("org_id", "size"), median_fte=("fte_staff", "median"))
     return table.reset_index()
 
@@ -51,32 +60,31 @@ def category_cells(orgs: pd.DataFrame, column: str, order: tuple, long: pd.DataF
     return cells(place(stats, "count", rows, columns, unit="organisations"), place(stats, "share", rows, columns, unit="organisations"))
 
 
-def micro_values_cells(orgs: pd.DataFrame) -> pd.DataFrame:
+def micro_values_cells(orgs: pd.DataFrame, service_orgs: pd.DataFrame) -> pd.DataFrame:
     """Who stands behind each in-text value of the chapter (organisations are the units throughout)."""
     micro = orgs[orgs["group"] == "micro"]
     # A share of two categories together is described by each category's cell, so it falls with either.
     sole = micro[micro["governance"].isin(["sole_trader", "partnership"])]
     return cells(
-        value_cells(contributors(orgs, ["size_band"], unit=None), "n_by_band.{size_band}", "count", unit="organisations"),
+        value_cells(contributors(orgs, ["band"], unit=None), "n_by_band.{band}", "count", unit="organisations"),
         value_cells(contributors(orgs, ["group"], unit=None), "median_fte_{group}", "median", unit="organisations"),
         value_cells(contributors(orgs, ["group"], unit=None), "n_{group}", "count", unit="organisations"),
         value_cells(contributors(sole, ["governance", "group"], unit=None), "pct_micro_sole_or_partnership", "share", unit="organisations"),
         value_cells(contributors(micro, ["group"], unit=None), "n_governance_forms_micro", "count", unit="organisations"),
-        value_cells(contributors(orgs, ["group", "service_type"], unit=None), "service_share.{group}_{service_type}", "share", unit="organisations"),
-        about_no_one("micro_max_fte"),  # the definition of a micro-enterprise
+        value_cells(contributors(service_orgs, ["group", "service_type"], unit=None), "service_share.{group}_{service_type}", "share", unit="organisations"),
+        about_no_one("micro_max_fte", "bands_merged"),  # the definition of a micro-enterprise; the labels of merged bands
     )
 
 
-def governance_families(orgs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Organisations with the governance family the figure shows, and each family's label: rare forms are
-    merged with their neighbours (merge.merge_rare) until no provider group has fewer than the disclosure
-    threshold of organisations in any family, so the figure can be published whole."""
-    counts = pd.crosstab(pd.Categorical(orgs["governance"], vocab.GOVERNANCE), orgs["group"], dropna=False)
+def merged_categories(orgs: pd.DataFrame, column: str, order: tuple, labels: dict) -> tuple[pd.DataFrame, dict]:
+    """Organisations with the family of categories the book shows for `column`, and each family's label: rare
+    categories are merged with their neighbours (merge.merge_rare) until no provider group has fewer than
+    the disclosure threshold of organisations in any family, so tables and figures publish whole."""
+    counts = pd.crosstab(pd.Categorical(orgs[column], order), orgs["group"], dropna=False)
     counts = counts.reindex(columns=list(vocab.PROVIDER_GROUPS), fill_value=0)
     families = merge_rare(counts, Settings().min_organisations)
     family_of = {c: family_id(f) for f in families for c in f}
-    labels = {family_id(f): family_label(f, vocab.GOVERNANCE_LABELS) for f in families}
-    return orgs.assign(governance=orgs["governance"].map(family_of)), labels
+    return orgs.assign(**{column: orgs[column].map(family_of)}), {family_id(f): family_label(f, labels) for f in families}
 
 
 def governance_figure(long: pd.DataFrame, labels: dict, figure_cells: pd.DataFrame | None = None) -> Figure:
@@ -111,17 +119,19 @@ def governance_figure(long: pd.DataFrame, labels: dict, figure_cells: pd.DataFra
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level: float = 0.95) -> ChapterResult:
     """Profile the organisations: size bands, staffing, governance and services, micro vs larger."""
     orgs = frames["organisations"].assign(group=lambda d: provider_group(d["size_band"]))
-    bands = by_band(orgs)
+    band_orgs, band_labels = band_families(orgs)
+    bands = by_band(band_orgs, band_labels)
     governance = shares_by_group(orgs, "governance", vocab.GOVERNANCE)
-    services = shares_by_group(orgs, "service_type", vocab.SERVICE_TYPES)
-    family_orgs, family_labels = governance_families(orgs)
+    family_orgs, family_labels = merged_categories(orgs, "governance", vocab.GOVERNANCE, vocab.GOVERNANCE_LABELS)
     family_shares = shares_by_group(family_orgs, "governance", tuple(family_labels))
-    band_stats = contributors(orgs, ["size_band"], unit=None)
-    band_rows = pd.DataFrame({"size_band": list(vocab.SIZE_BANDS)})
+    service_orgs, service_labels = merged_categories(orgs, "service_type", vocab.SERVICE_TYPES, vocab.SERVICE_TYPE_LABELS)
+    service_shares = shares_by_group(service_orgs, "service_type", tuple(service_labels))
+    band_stats = contributors(band_orgs, ["band"], unit=None)
+    band_rows = pd.DataFrame({"band": list(band_labels)})
     band_cells = cells(place(band_stats, "count", band_rows, "Organisations", unit="organisations"),
                        place(band_stats, "median", band_rows, "Median staff (FTE)", unit="organisations"))
     band_table = pd.DataFrame({
-        "Size band": bands["band"].map(vocab.SIZE_BAND_LABELS),
+        "Size band": bands["band"].astype(str).map(band_labels),
         "Organisations": bands["organisations"],
         "Median staff (FTE)": [number(x, 1) if x == x else "–" for x in bands["median_fte"]],
     })
@@ -131,20 +141,22 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level
         "n_micro": int((orgs["group"] == "micro").sum()),
         "n_larger": int((orgs["group"] == "larger").sum()),
         "n_by_band": dict(zip(bands["band"].astype(str), bands["organisations"].astype(int))),
+        "bands_merged": [band_labels[b] for b in band_labels if "+" in b],
         "median_fte_micro": number(median_fte.get("micro"), 1),
         "median_fte_larger": number(median_fte.get("larger"), 1),
         "micro_max_fte": number(vocab.MICRO_MAX_FTE, 0),
         "pct_micro_sole_or_partnership": pct(micro_gov.get("sole_trader", 0) + micro_gov.get("partnership", 0)),
         "n_governance_forms_micro": int((micro_gov > 0).sum()),
-        "service_share": {f"{r.group}_{r.service_type}": pct(r.share) for r in services.itertuples()},
+        "service_share": {f"{r.group}_{r.service_type}": pct(r.share) for r in service_shares.itertuples()},
     }
     return ChapterResult(
         tables={
             "organisations-by-band": Table(band_table, band_cells),
-            "governance": Table(wide_counts(governance, "governance", vocab.GOVERNANCE_LABELS), category_cells(orgs, "governance", vocab.GOVERNANCE)),
-            "service-type": Table(wide_counts(services, "service_type", vocab.SERVICE_TYPE_LABELS), category_cells(orgs, "service_type", vocab.SERVICE_TYPES)),
+            # Rare categories merged (as in the figure), so every count can be published.
+            "governance": Table(wide_counts(family_shares, "governance", family_labels), category_cells(family_orgs, "governance", tuple(family_labels))),
+            "service-type": Table(wide_counts(service_shares, "service_type", service_labels), category_cells(service_orgs, "service_type", tuple(service_labels))),
         },
         figures={"micro-governance": governance_figure(family_shares, family_labels, category_cells(family_orgs, "governance", tuple(family_labels), family_shares))},
         values=values,
-        value_cells=micro_values_cells(orgs),
+        value_cells=micro_values_cells(band_orgs, service_orgs),
     )

@@ -29,7 +29,7 @@ def scored_outcomes(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = frames["outcomes"].merge(people[["participant_id", "org_id", "group", "hourly_rate_gbp"]], on="participant_id", how="left")
     rows["score_current"] = score(rows["current_level"])
     rows["score_expected"] = score(rows["expected_level"])
-    # Gain = current minus expected (DESIGN.md section 3): what the service adds, in score points.
+    # Gain = current minus expected (docs/design.md section 3): what the service adds, in score points.
     rows["gain"] = rows["score_current"] - rows["score_expected"]
     return rows
 

@@ -1,4 +1,4 @@
-"""The disclosure rules' settings: defaults from DESIGN.md section 5, overridden by `disclosure:` in config."""
+"""The disclosure rules' settings: defaults from docs/design.md section 5, overridden by `disclosure:` in config."""
 
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
