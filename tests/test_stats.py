@@ -152,6 +152,9 @@ def test_proportion_difference_in_proportion_units():
     assert (r["share_first"], r["share_second"], r["n_second"]) == (0.75, 0.0, 3)
     assert (r["mean_first"], r["estimate"]) == (0.75, 0.75)
     assert_plain(r)
+    # A t interval for a share near 100% stays within 0-100% (the bootstrap's percentiles always do).
+    high = stats.proportion_difference([True] * 7 + [False] + [True, True, False, True], list("aabbccddeeff"), ["micro"] * 8 + ["larger"] * 4)
+    assert high["group_high_first"] == 1.0 and high["group_low_first"] < 1.0 and -1 <= high["low"] <= high["high"] <= 1
 
 
 def test_ratio_difference_is_a_ratio_of_sums():

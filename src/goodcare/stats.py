@@ -6,6 +6,7 @@ import pandas as pd
 from goodcare import cr2
 
 CHUNK = 250  # replicates drawn at a time, so memory stays at chunk x organisations (20 MB at 10,000)
+GROUP_BOUNDS = ("group_low_first", "group_high_first", "group_low_second", "group_high_second")
 METHODS = ("cr2", "bootstrap")  # cr2: few-cluster-calibrated (default); bootstrap: stratified percentile, kept for comparison
 
 
@@ -212,6 +213,11 @@ def proportion_difference(flags, clusters, groups, *, first="micro", second="lar
     flags = pd.Series(flags).reset_index(drop=True).astype("boolean").astype("Float64")
     out = mean_difference(flags, clusters, groups, first=first, second=second, reps=reps, seed=seed, level=level, method=method)
     out["share_first"], out["share_second"] = out["mean_first"], out["mean_second"]
+    # A t interval can pass 0% or 100% (a bootstrap percentile cannot): keep the bounds on the scale. Zero
+    # stays inside -1..1, so this never changes whether an interval excludes zero (the verdict).
+    for key, (low, high) in {"low": (-1, 1), "high": (-1, 1), **dict.fromkeys(GROUP_BOUNDS, (0, 1))}.items():
+        if out.get(key) is not None:
+            out[key] = float(min(max(out[key], low), high))
     return out
 
 
@@ -266,6 +272,6 @@ def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better
     # P(better) + P(tie)/2 = (1 + delta)/2, since P(better) + P(worse) + P(tie) = 1.
     out["prob_superiority"] = None if out["estimate"] is None else (out["estimate"] + 1) / 2
     out["invalid_levels"] = invalid
-    for key in ("group_low_first", "group_high_first", "group_low_second", "group_high_second"):
+    for key in GROUP_BOUNDS:
         out.pop(key, None)  # a group has no own value on this effect size
     return out
