@@ -1,4 +1,5 @@
-"""The cluster bootstrap and effect sizes: known answers, direction, determinism, clustering, edge cases."""
+"""Effect sizes and their intervals (CR2 / Bell-McCaffrey by default, the cluster bootstrap on request):
+known answers, the closed form against the matrix CR2, direction, determinism, clustering, edge cases."""
 
 import itertools
 import json
@@ -6,10 +7,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as scipy_stats
 
 from goodcare import stats
 
-SPEC_KEYS = {"estimate", "low", "high", "n_first", "n_second", "k_first", "k_second", "reps", "level", "method", "dropped_reps"}
+SPEC_KEYS = {"estimate", "low", "high", "n_first", "n_second", "k_first", "k_second", "reps", "level", "method", "dropped_reps", "se", "df"}
+CR2_METHOD = "CR2 cluster-robust standard error, Bell-McCaffrey degrees of freedom"
 
 
 def two_groups(first_values, second_values, per_cluster=2):
@@ -35,8 +38,15 @@ def test_mean_difference_known_answer_and_interval():
     assert r["group_low_first"] <= r["mean_first"] <= r["group_high_first"]
     assert (r["n_first"], r["k_first"], r["n_second"], r["k_second"]) == (6, 3, 6, 3)
     assert SPEC_KEYS | {"mean_first", "mean_second"} <= set(r) and r["dropped_reps"] == 0
-    assert r["method"] == "cluster bootstrap (organisations resampled within group), percentile interval, 500 replicates"
+    # The default is the few-cluster-calibrated CR2 interval; it draws no replicates.
+    assert r["method"] == CR2_METHOD and r["reps"] == 0 and r["df"] > 0 and r["se"] > 0
     assert_plain(r)
+    b = stats.mean_difference(v, c, g, reps=500, seed=1, method="bootstrap")
+    assert b["method"] == "cluster bootstrap (organisations resampled within group), percentile interval, 500 replicates"
+    assert b["estimate"] == r["estimate"] and b["reps"] == 500 and b["se"] is None and b["low"] <= b["estimate"] <= b["high"]
+    assert_plain(b)
+    with pytest.raises(ValueError, match="method must be one of"):
+        stats.mean_difference(v, c, g, method="wild")
 
 
 def test_means_are_people_weighted_and_missing_values_dropped():
@@ -58,11 +68,13 @@ def test_first_group_worse_gives_a_negative_interval():
 
 def test_same_seed_same_result_other_seed_other_interval():
     v, c, g = two_groups(np.arange(20) % 4, np.arange(20) % 3)
-    a, b = (stats.mean_difference(v, c, g, reps=300, seed=9) for _ in range(2))
+    a, b = (stats.mean_difference(v, c, g, reps=300, seed=9, method="bootstrap") for _ in range(2))
     assert a == b
-    assert stats.mean_difference(v, c, g, reps=300, seed=10)["low"] != a["low"]
+    assert stats.mean_difference(v, c, g, reps=300, seed=10, method="bootstrap")["low"] != a["low"]
     # A generator made from the seed may be passed instead of the seed.
-    assert stats.mean_difference(v, c, g, reps=300, seed=np.random.default_rng(9)) == a
+    assert stats.mean_difference(v, c, g, reps=300, seed=np.random.default_rng(9), method="bootstrap") == a
+    # The CR2 interval draws nothing: the seed does not matter.
+    assert stats.mean_difference(v, c, g, seed=9) == stats.mean_difference(v, c, g, seed=10)
 
 
 def person_bootstrap_width(values, groups, reps, seed, level=0.95):
@@ -74,19 +86,20 @@ def person_bootstrap_width(values, groups, reps, seed, level=0.95):
     return high - low
 
 
-def test_clustering_widens_the_interval():
-    """When all variation lies between organisations, resampling organisations gives a wider interval
-    than resampling people as if they were independent."""
+@pytest.mark.parametrize("method", stats.METHODS)
+def test_clustering_widens_the_interval(method):
+    """When all variation lies between organisations, an interval that respects clustering is wider than
+    one that resamples people as if they were independent."""
     rng = np.random.default_rng(0)
     org_means = rng.normal(0, 1, 20)
     values = np.repeat(org_means, 10)  # everyone in an organisation has the same value
     clusters = np.repeat([f"o{i}" for i in range(20)], 10)
     groups = np.where(np.arange(200) < 100, "micro", "larger")
-    clustered = stats.mean_difference(values, clusters, groups, reps=1000, seed=2)
+    clustered = stats.mean_difference(values, clusters, groups, reps=1000, seed=2, method=method)
     naive = person_bootstrap_width(values, groups, reps=1000, seed=2)
     assert (clustered["high"] - clustered["low"]) > 2 * naive
     # The module with one organisation per person agrees with the naive bootstrap in scale.
-    independent = stats.mean_difference(values, np.arange(200).astype(str), groups, reps=1000, seed=2)
+    independent = stats.mean_difference(values, np.arange(200).astype(str), groups, reps=1000, seed=2, method=method)
     assert (independent["high"] - independent["low"]) == pytest.approx(naive, rel=0.2)
 
 
@@ -139,6 +152,9 @@ def test_proportion_difference_in_proportion_units():
     assert (r["share_first"], r["share_second"], r["n_second"]) == (0.75, 0.0, 3)
     assert (r["mean_first"], r["estimate"]) == (0.75, 0.75)
     assert_plain(r)
+    # A t interval for a share near 100% stays within 0-100% (the bootstrap's percentiles always do).
+    high = stats.proportion_difference([True] * 7 + [False] + [True, True, False, True], list("aabbccddeeff"), ["micro"] * 8 + ["larger"] * 4)
+    assert high["group_high_first"] == 1.0 and high["group_low_first"] < 1.0 and -1 <= high["low"] <= high["high"] <= 1
 
 
 def test_ratio_difference_is_a_ratio_of_sums():
@@ -153,50 +169,171 @@ def test_ratio_difference_is_a_ratio_of_sums():
 
 
 def test_replicates_with_a_zero_denominator_are_dropped_and_counted():
-    # Organisations a and b have no hours; a replicate drawing only them has a zero denominator.
+    # Organisations a and b have no hours; a bootstrap replicate drawing only them has a zero denominator.
     r = stats.ratio_difference([1, 1, 4, 2, 2], [0, 0, 2, 1, 1], ["a", "b", "c", "d", "e"],
-                               ["micro", "micro", "micro", "larger", "larger"], reps=1000, seed=3)
+                               ["micro", "micro", "micro", "larger", "larger"], reps=1000, seed=3, method="bootstrap")
     assert r["estimate"] == pytest.approx(6 / 2 - 2.0)
     # P(all three draws from {a, b}) = (2/3)^3, about 296 of 1000.
     assert 200 < r["dropped_reps"] < 400 and r["low"] is not None and "zero denominator" in r["note"]
     assert_plain(r)
+    # CR2 needs only the group's total denominator to be positive: an interval, nothing dropped.
+    c = stats.ratio_difference([1, 1, 4, 2, 2], [0, 0, 2, 1, 1], ["a", "b", "c", "d", "e"], ["micro", "micro", "micro", "larger", "larger"])
+    assert c["estimate"] == r["estimate"] and c["low"] <= c["estimate"] <= c["high"] and c["dropped_reps"] == 0 and "note" not in c
+    assert_plain(c)
     none = stats.ratio_difference([1, 1, 2, 2], [0, 0, 1, 1], ["a", "b", "c", "d"], ["micro", "micro", "larger", "larger"], reps=100, seed=3)
     assert none["estimate"] is None and none["ratio_first"] is None and none["low"] is None and "note" in none
     assert_plain(none)
 
 
-def test_degenerate_groups_give_no_interval_and_no_nan():
-    one_org = stats.mean_difference([1, 2, 3, 4], ["a", "a", "b", "c"], ["micro", "micro", "larger", "larger"], reps=100)
+@pytest.mark.parametrize("method", stats.METHODS)
+def test_degenerate_groups_give_no_interval_and_no_nan(method):
+    kw = {"reps": 100, "method": method}
+    one_org = stats.mean_difference([1, 2, 3, 4], ["a", "a", "b", "c"], ["micro", "micro", "larger", "larger"], **kw)
     assert one_org["estimate"] == pytest.approx(-2.0) and one_org["low"] is None and one_org["high"] is None
     assert "fewer than two" in one_org["note"]
-    empty = stats.mean_difference([np.nan, np.nan, 1, 2], ["a", "b", "c", "d"], ["micro", "micro", "larger", "larger"], reps=100)
+    empty = stats.mean_difference([np.nan, np.nan, 1, 2], ["a", "b", "c", "d"], ["micro", "micro", "larger", "larger"], **kw)
     assert empty["estimate"] is None and empty["mean_first"] is None and empty["mean_second"] == pytest.approx(1.5)
     assert empty["low"] is None and "no values" in empty["note"]
-    nothing = stats.ordinal_superiority([np.nan] * 4, ["a", "b", "c", "d"], ["micro", "micro", "larger", "larger"], reps=100)
+    nothing = stats.ordinal_superiority([np.nan] * 4, ["a", "b", "c", "d"], ["micro", "micro", "larger", "larger"], **kw)
     assert nothing["estimate"] is None and nothing["prob_superiority"] is None
-    single = stats.ordinal_superiority([1, 2, 3, 4], ["a", "a", "b", "b"], ["micro", "micro", "larger", "larger"], reps=100)
+    single = stats.ordinal_superiority([1, 2, 3, 4], ["a", "a", "b", "b"], ["micro", "micro", "larger", "larger"], **kw)
     assert single["estimate"] == pytest.approx(1.0) and single["low"] is None
-    flags = stats.proportion_difference([None, None, True, False], ["a", "b", "c", "d"], ["micro", "micro", "larger", "larger"], reps=100)
+    flags = stats.proportion_difference([None, None, True, False], ["a", "b", "c", "d"], ["micro", "micro", "larger", "larger"], **kw)
     assert flags["estimate"] is None and flags["share_second"] == 0.5
-    no_group = stats.mean_difference([1.0, 2.0], ["a", "b"], ["micro", "micro"], reps=100)
+    no_group = stats.mean_difference([1.0, 2.0], ["a", "b"], ["micro", "micro"], **kw)
     assert no_group["estimate"] is None and no_group["k_second"] == 0
+    assert one_org["group_low_first"] is None and one_org["se"] is None and one_org["df"] is None
     for result in (one_org, empty, nothing, single, flags, no_group):
         assert_plain(result)
         assert SPEC_KEYS <= set(result)
 
 
-def test_people_without_an_organisation_are_left_out():
-    r = stats.mean_difference([1, 1, 3, 3, 100], ["a", "b", "c", "d", None], ["micro"] * 2 + ["larger"] * 3, reps=100)
-    assert r["mean_second"] == 3.0 and r["n_second"] == 2
+@pytest.mark.parametrize("method", stats.METHODS)
+def test_people_without_an_organisation_are_left_out(method):
+    r = stats.mean_difference([1, 1, 3, 3, 100], ["a", "b", "c", "d", None], ["micro"] * 2 + ["larger"] * 3, reps=100, method=method)
+    assert r["mean_second"] == 3.0 and r["n_second"] == 2 and r["k_second"] == 2
 
 
-def test_cost_is_linear_in_organisations():
-    """10,000 organisations x 100 people stay cheap because organisations are summarised before resampling."""
+@pytest.mark.parametrize("method", stats.METHODS)
+def test_cost_is_linear_in_organisations(method):
+    """10,000 organisations x 100 people stay cheap: organisations are summarised before resampling, and CR2
+    has a closed form per organisation (no people x people matrix)."""
     n, size = 10_000, 100
     rng = np.random.default_rng(0)
     values = rng.integers(0, 4, n * size).astype(float)
     clusters = np.repeat(np.arange(n), size)
     groups = np.where(clusters % 2 == 0, "micro", "larger")
-    r = stats.mean_difference(values, clusters, groups, reps=100, seed=1)
+    r = stats.mean_difference(values, clusters, groups, reps=100, seed=1, method=method)
     assert (r["k_first"], r["k_second"], r["n_first"] + r["n_second"]) == (n // 2, n // 2, n * size)
     assert r["low"] <= r["estimate"] <= r["high"]
+
+
+# ---- CR2 / Bell-McCaffrey: the closed form against the textbook matrix computation ----
+
+
+def matrix_cr2(y, groups, clusters, contrast):
+    """CR2 variance and Bell-McCaffrey df of contrast' beta in the OLS of y on [1, micro dummy], by matrices.
+
+    Bell & McCaffrey (2002); Imbens & Kolesar (2016): A_g = (I - H_gg)^(-1/2); V = sum_g (c' B X_g' A_g e_g)^2 with
+    B = (X'X)^-1; G = [(I - H)_(., g) A_g X_g B c]_g and df = tr(G'G)^2 / tr((G'G)^2) (working model: identity)."""
+    y = np.asarray(y, dtype=float)
+    x = np.column_stack([np.ones_like(y), (np.asarray(groups) == "micro").astype(float)])
+    bread = np.linalg.inv(x.T @ x)
+    residual_maker = np.eye(len(y)) - x @ bread @ x.T
+    e = residual_maker @ y
+    variance, columns = 0.0, []
+    for g in np.unique(clusters):
+        idx = np.flatnonzero(np.asarray(clusters) == g)
+        w, u = np.linalg.eigh(residual_maker[np.ix_(idx, idx)])
+        a = u @ np.diag(w ** -0.5) @ u.T
+        weights = a @ x[idx] @ bread @ contrast
+        variance += float(weights @ e[idx]) ** 2
+        columns.append(residual_maker[:, idx] @ weights)
+    m = np.array(columns) @ np.array(columns).T
+    return variance, np.trace(m) ** 2 / np.trace(m @ m)
+
+
+def unbalanced(rng, k_first, k_second, icc=0.3):
+    """Random clustered data: organisations of 1-6 people, an organisation effect."""
+    sizes = rng.integers(1, 7, k_first + k_second)
+    clusters = np.repeat(np.arange(k_first + k_second), sizes)
+    groups = np.where(clusters < k_first, "micro", "larger")
+    y = np.sqrt(icc) * rng.normal(size=sizes.size)[clusters] + np.sqrt(1 - icc) * rng.normal(size=clusters.size)
+    return y, clusters, groups
+
+
+def t_bounds(estimate, variance, df, level=0.95):
+    half = scipy_stats.t.ppf((1 + level) / 2, df) * np.sqrt(variance)
+    return estimate - half, estimate + half
+
+
+@pytest.mark.parametrize("trial", range(6))
+def test_cr2_closed_form_equals_the_matrix_cr2_and_bm_df(trial):
+    rng = np.random.default_rng(trial)
+    k_first, k_second = (int(k) for k in rng.integers(2, 9, 2))
+    y, clusters, groups = unbalanced(rng, k_first, k_second)
+    r = stats.mean_difference(y, clusters, groups)
+    variance, df = matrix_cr2(y, groups, clusters, np.array([0.0, 1.0]))
+    assert r["se"] ** 2 == pytest.approx(variance, rel=1e-9) and r["df"] == pytest.approx(df, rel=1e-9)
+    assert (r["low"], r["high"]) == pytest.approx(t_bounds(r["estimate"], variance, df), rel=1e-9)
+    # A group's own mean is the intercept (larger) or intercept + slope (micro) of the same regression.
+    for side, contrast, mean in (("first", [1.0, 1.0], y[groups == "micro"].mean()), ("second", [1.0, 0.0], y[groups == "larger"].mean())):
+        variance, df = matrix_cr2(y, groups, clusters, np.array(contrast))
+        assert (r[f"group_low_{side}"], r[f"group_high_{side}"]) == pytest.approx(t_bounds(mean, variance, df), rel=1e-9)
+
+
+def test_cr2_of_a_ratio_is_the_matrix_cr2_of_its_linearised_values():
+    rng = np.random.default_rng(11)
+    y, clusters, groups = unbalanced(rng, 6, 4)
+    y = np.round(np.abs(y) * 3)
+    price = rng.uniform(10, 20, clusters.max() + 1)[clusters]  # one price per organisation
+    r = stats.ratio_difference(y, price, clusters, groups)
+    z = np.empty_like(y)
+    for name in ("micro", "larger"):
+        part = groups == name
+        ratio, d_bar = y[part].sum() / price[part].sum(), price[part].mean()
+        z[part] = (y[part] - ratio * price[part]) / d_bar  # influence values of the ratio of sums
+    variance, df = matrix_cr2(z, groups, clusters, np.array([0.0, 1.0]))
+    assert r["se"] ** 2 == pytest.approx(variance, rel=1e-9) and r["df"] == pytest.approx(df, rel=1e-9)
+    assert r["method"] == CR2_METHOD + ", ratio of sums linearised"
+
+
+def test_cr2_of_cliffs_delta_is_the_matrix_cr2_of_the_placement_values():
+    rng = np.random.default_rng(12)
+    _, clusters, groups = unbalanced(rng, 7, 5)
+    levels = rng.integers(1, 5, clusters.size)
+    r = stats.ordinal_superiority(levels, clusters, groups)
+    first, second = levels[groups == "micro"], levels[groups == "larger"]
+    delta = brute_force(first, second)[0]
+    # Placement of each person against the other group (lower is better), minus delta: their influence values.
+    z = np.where(groups == "micro",
+                 [np.mean(second > x) - np.mean(second < x) for x in levels],
+                 [np.mean(first < x) - np.mean(first > x) for x in levels]) - delta
+    variance, df = matrix_cr2(z, groups, clusters, np.array([0.0, 1.0]))
+    assert r["estimate"] == pytest.approx(delta)
+    assert r["se"] ** 2 == pytest.approx(variance, rel=1e-9) and r["df"] == pytest.approx(df, rel=1e-9)
+    assert -1 <= r["low"] <= r["estimate"] <= r["high"] <= 1
+
+
+def test_equal_cluster_sizes_reduce_to_a_welch_t_on_cluster_means():
+    """With m people in every organisation, CR2 is Welch's standard error of the difference in cluster means and
+    the BM df is Welch-Satterthwaite's with the working model's (equal) variances of a cluster mean; so when the
+    two groups' cluster means have equal sample variances, the interval is exactly Welch's."""
+    rng = np.random.default_rng(3)
+    m, k_first, k_second = 3, 17, 10
+    clusters = np.repeat(np.arange(k_first + k_second), m)
+    groups = np.where(clusters < k_first, "micro", "larger")
+    a, b = rng.normal(size=k_first), rng.normal(size=k_second) + 0.4  # the organisations' means
+    b = (b - b.mean()) * a.std(ddof=1) / b.std(ddof=1) + b.mean()  # equal sample variances, larger group's mean kept
+    y = np.repeat(np.concatenate([a, b]), m) + np.tile([-0.5, 0.0, 0.5], k_first + k_second)  # same cluster means
+    r = stats.mean_difference(y, clusters, groups)
+    welch = scipy_stats.ttest_ind(a, b, equal_var=False)
+    assert r["estimate"] == pytest.approx(a.mean() - b.mean())
+    assert r["se"] == pytest.approx(np.sqrt(a.var(ddof=1) / k_first + b.var(ddof=1) / k_second))
+    assert r["df"] == pytest.approx(welch.df)
+    assert (r["low"], r["high"]) == pytest.approx(tuple(welch.confidence_interval(0.95)))
+    # The df depends on the design only: (1/G1 + 1/G0)^2 / (1/(G1^2 (G1-1)) + 1/(G0^2 (G0-1))), about 19.0 here.
+    assert r["df"] == pytest.approx((1 / 17 + 1 / 10) ** 2 / (1 / (17**2 * 16) + 1 / (10**2 * 9)))
+    # A group's own interval is the one-sample t interval on its cluster means (df = G - 1).
+    own = scipy_stats.ttest_1samp(a, 0).confidence_interval(0.95)
+    assert (r["group_low_first"], r["group_high_first"]) == pytest.approx((own.low, own.high))

@@ -1,12 +1,18 @@
-"""Effect sizes with cluster-bootstrap intervals (organisations resampled within each group)."""
+"""Effect sizes with intervals that respect clustering: CR2 / Bell-McCaffrey t intervals, or the cluster bootstrap."""
 
 import numpy as np
 import pandas as pd
 
+from goodcare import cr2
+
 CHUNK = 250  # replicates drawn at a time, so memory stays at chunk x organisations (20 MB at 10,000)
+GROUP_BOUNDS = ("group_low_first", "group_high_first", "group_low_second", "group_high_second")
+METHODS = ("cr2", "bootstrap")  # cr2: few-cluster-calibrated (default); bootstrap: stratified percentile, kept for comparison
 
 
-def _method(reps: int) -> str:
+def _method(method: str, reps: int, linearised: str = "") -> str:
+    if method == "cr2":
+        return cr2.METHOD + (f", {linearised}" if linearised else "")
     return f"cluster bootstrap (organisations resampled within group), percentile interval, {reps} replicates"
 
 
@@ -30,17 +36,28 @@ def _frame(values, clusters, groups) -> pd.DataFrame:
     return frame[frame["v"].notna() & (frame["c"] >= 0)]
 
 
+def _totals(codes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Per organisation (rows, in code order): column sums of matrix, then the number of people."""
+    # The codes are factorize's dense integers, so bincount sums them in one pass (a groupby costs ~10x more
+    # at the study's size, and the simulation in goodcare.calibration calls this tens of thousands of times).
+    present = np.flatnonzero(np.bincount(codes)) if codes.size else np.array([], dtype=int)
+    local = np.searchsorted(present, codes)
+    columns = [np.bincount(local, weights=matrix[:, j], minlength=present.size) for j in range(matrix.shape[1])]
+    return np.column_stack(columns + [np.bincount(local, minlength=present.size).astype(float)])
+
+
 def cluster_totals(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Per organisation: sums of the given columns and the number of people (sufficient statistics)."""
-    sums = frame.groupby("c", sort=True)[columns].sum()
-    sums["n"] = frame.groupby("c", sort=True).size()
-    return sums
+    codes = frame["c"].to_numpy()
+    totals = _totals(codes, frame[columns].to_numpy(dtype=float))
+    index = pd.Index(np.unique(codes), name="c")
+    return pd.DataFrame(totals, index=index, columns=[*columns, "n"]).astype({"n": int})
 
 
 def bootstrap_sums(totals: pd.DataFrame, reps: int, rng: np.random.Generator) -> np.ndarray:
     """Resample organisations with replacement: an array reps x columns of resampled column sums."""
-    k = len(totals)
-    matrix = totals.to_numpy(dtype=float)
+    matrix = np.asarray(totals, dtype=float)
+    k = len(matrix)
     out = np.empty((reps, matrix.shape[1]))
     for start in range(0, reps, CHUNK):
         size = min(CHUNK, reps - start)
@@ -70,28 +87,35 @@ def _interval(draws: np.ndarray, level: float) -> tuple[float | None, float | No
 
 def _no_interval(result: dict, note: str) -> dict:
     """Close a result that has no interval; the keys stay the same so callers need no special case."""
-    return {**result, "low": None, "high": None, "dropped_reps": 0, "note": note,
+    return {**result, "low": None, "high": None, "se": None, "df": None, "dropped_reps": 0, "note": note,
             "group_low_first": None, "group_high_first": None, "group_low_second": None, "group_high_second": None}
 
 
-def _compare(frame, columns, value, contrast, first, second, reps, seed, level) -> dict:
-    """Shared engine: per-group value and the contrast of the two groups' sums, with the stratified cluster bootstrap.
+def _compare(frame, columns, value, contrast, scores, first, second, method, reps, seed, level, linearised="", bounds=None) -> dict:
+    """Shared engine: per-group value and the contrast of the two groups, with a CR2 t interval or the cluster bootstrap.
 
     value(sums) gives a group's own statistic (or is None when only the contrast makes sense, as for Cliff's
     delta); contrast(sums_first, sums_second) gives the effect. Both take arrays with one row per replicate.
+    scores(totals_first, totals_second) gives each group's per-organisation sums of residuals (for a mean) or of
+    linearised values (for a ratio or Cliff's delta), from the organisations' totals (rows = organisations).
+    bounds (low, high) clips a CR2 interval to the statistic's range (Cliff's delta lies in -1..1).
     """
-    parts = {name: frame[frame["g"] == name] for name in (first, second)}
-    totals = {name: cluster_totals(part, columns) for name, part in parts.items()}
-    sums = {name: totals[name].sum().to_numpy(dtype=float)[None, :] for name in parts}
-    result = {"n_first": int(len(parts[first])), "n_second": int(len(parts[second])),
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    codes, labels, matrix = frame["c"].to_numpy(), frame["g"].to_numpy(), frame[columns].to_numpy(dtype=float)
+    parts = {name: labels == name for name in (first, second)}  # who is in each group
+    totals = {name: _totals(codes[part], matrix[part]) for name, part in parts.items()}
+    sums = {name: totals[name].sum(axis=0)[None, :] for name in parts}
+    bootstrap = method == "bootstrap"
+    result = {"n_first": int(parts[first].sum()), "n_second": int(parts[second].sum()),
               "k_first": int(len(totals[first])), "k_second": int(len(totals[second])),
-              "reps": int(reps), "level": float(level), "method": _method(reps)}
+              "reps": int(reps) if bootstrap else 0, "level": float(level), "method": _method(method, reps, linearised)}
     with np.errstate(divide="ignore", invalid="ignore"):  # a zero denominator is handled below, not warned about
         if value is not None:
             # Each group's own value is kept even when the other group is empty (chapters still show it).
             result["value_first"], result["value_second"] = (
-                _finite(value(sums[name])[0]) if len(parts[name]) else None for name in (first, second))
-        if not (len(parts[first]) and len(parts[second])):
+                _finite(value(sums[name])[0]) if parts[name].any() else None for name in (first, second))
+        if not (parts[first].any() and parts[second].any()):
             return _no_interval({**result, "estimate": None}, "a group has no values: no estimate")
         estimate = _finite(contrast(sums[first], sums[second])[0])
         result["estimate"] = estimate
@@ -99,13 +123,15 @@ def _compare(frame, columns, value, contrast, first, second, reps, seed, level) 
             return _no_interval(result, "a group's denominators sum to zero: no estimate")
         if min(result["k_first"], result["k_second"]) < 2:
             return _no_interval(result, "fewer than two organisations in a group: no interval")
+        if not bootstrap:
+            return _cr2_interval(result, totals, scores, value is not None, first, second, level, bounds)
         if reps < 1:
             return _no_interval(result, "no bootstrap replicates requested: no interval")
         # One generator, first group then second: the same seed always gives the same draws.
         rng = np.random.default_rng(seed)
         draws = {name: bootstrap_sums(totals[name], reps, rng) for name in (first, second)}
         low, high, dropped = _interval(contrast(draws[first], draws[second]), level)
-        result.update(low=low, high=high, dropped_reps=dropped)
+        result.update(low=low, high=high, se=None, df=None, dropped_reps=dropped)
         if value is not None:
             # Each group's own interval comes from the same draws, so figures need no second bootstrap.
             (result["group_low_first"], result["group_high_first"], _), (result["group_low_second"], result["group_high_second"], _) = (
@@ -115,6 +141,45 @@ def _compare(frame, columns, value, contrast, first, second, reps, seed, level) 
     elif dropped:
         result["note"] = f"{dropped} replicates with a zero denominator were left out of the interval"
     return result
+
+
+def _cr2_interval(result, totals, scores, own, first, second, level, bounds) -> dict:
+    """The contrast's CR2 t interval and, where a group has its own value, that value's interval from the same pieces."""
+    s_first, s_second = scores(totals[first], totals[second])
+    pieces = {name: cr2.group_pieces(s, totals[name][:, -1])
+              for name, s in ((first, s_first), (second, s_second))}
+    variance, df = pieces[first][0] + pieces[second][0], cr2.bm_df(*pieces.values())
+    low, high = cr2.t_interval(result["estimate"], variance, df, level)
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    result.update(low=low, high=high, se=float(np.sqrt(variance)), df=float(df), dropped_reps=0)
+    for side, name in (("first", first), ("second", second)):
+        if own and result[f"value_{side}"] is not None:
+            group_variance, _, _ = pieces[name]
+            result[f"group_low_{side}"], result[f"group_high_{side}"] = cr2.t_interval(
+                result[f"value_{side}"], group_variance, cr2.bm_df(pieces[name]), level)
+        else:
+            result[f"group_low_{side}"] = result[f"group_high_{side}"] = None
+    return result
+
+
+def _mean_scores(totals: np.ndarray) -> np.ndarray:
+    """Per organisation: sum of the values minus people x the group mean (columns: value sum, people)."""
+    return totals[:, 0] - totals[:, -1] * totals[:, 0].sum() / totals[:, -1].sum()
+
+
+def _ratio_scores(totals: np.ndarray) -> np.ndarray:
+    """Per organisation: sum of the linearised ratio (y - R d) / mean d over its people (columns: y, d, people).
+
+    Taylor linearisation of R = sum y / sum d: R_hat - R ~ mean over people of (y - R d) / d_bar, so the ratio
+    is treated as a people-weighted mean of these influence values (which sum to zero within the group)."""
+    y, d, n = totals[:, 0], totals[:, 1], totals[:, -1]
+    ratio, d_bar = y.sum() / d.sum(), d.sum() / n.sum()
+    return (y - ratio * d) / d_bar
+
+
+def _own(scores):
+    return lambda a, b: (scores(a), scores(b))
 
 
 def _ratio(sums: np.ndarray) -> np.ndarray:
@@ -134,30 +199,36 @@ def _with_names(out: dict, *names: str) -> dict:
     return out
 
 
-def mean_difference(values, clusters, groups, *, first="micro", second="larger", reps=2000, seed=2015, level=0.95) -> dict:
-    """Difference in (people-weighted) means, first minus second, with a cluster-bootstrap interval."""
+def mean_difference(values, clusters, groups, *, first="micro", second="larger", reps=2000, seed=2015, level=0.95, method="cr2") -> dict:
+    """Difference in (people-weighted) means, first minus second, with a CR2 t interval (or method="bootstrap")."""
     frame = _frame(values, clusters, groups)
     # The people count n is appended by cluster_totals, so column 1 of the sums is the denominator.
-    out = _compare(frame, ["v"], _ratio, _difference(_ratio), first, second, reps, seed, level)
+    out = _compare(frame, ["v"], _ratio, _difference(_ratio), _own(_mean_scores), first, second, method, reps, seed, level)
     return _with_names(out, "mean")
 
 
-def proportion_difference(flags, clusters, groups, *, first="micro", second="larger", reps=2000, seed=2015, level=0.95) -> dict:
-    """Difference in proportions (0-1) of true flags, missing dropped, with a cluster-bootstrap interval."""
+def proportion_difference(flags, clusters, groups, *, first="micro", second="larger", reps=2000, seed=2015, level=0.95, method="cr2") -> dict:
+    """Difference in proportions (0-1) of true flags, missing dropped, with a CR2 t interval (or method="bootstrap")."""
     # Nullable booleans keep missing answers missing instead of turning them into False.
     flags = pd.Series(flags).reset_index(drop=True).astype("boolean").astype("Float64")
-    out = mean_difference(flags, clusters, groups, first=first, second=second, reps=reps, seed=seed, level=level)
+    out = mean_difference(flags, clusters, groups, first=first, second=second, reps=reps, seed=seed, level=level, method=method)
     out["share_first"], out["share_second"] = out["mean_first"], out["mean_second"]
+    # A t interval can pass 0% or 100% (a bootstrap percentile cannot): keep the bounds on the scale. Zero
+    # stays inside -1..1, so this never changes whether an interval excludes zero (the verdict).
+    for key, (low, high) in {"low": (-1, 1), "high": (-1, 1), **dict.fromkeys(GROUP_BOUNDS, (0, 1))}.items():
+        if out.get(key) is not None:
+            out[key] = float(min(max(out[key], low), high))
     return out
 
 
-def ratio_difference(numerators, denominators, clusters, groups, *, first="micro", second="larger", reps=2000, seed=2015, level=0.95) -> dict:
+def ratio_difference(numerators, denominators, clusters, groups, *, first="micro", second="larger", reps=2000, seed=2015, level=0.95, method="cr2") -> dict:
     """Difference in ratios of sums (sum of numerators / sum of denominators within group), first minus second."""
     frame = _frame(numerators, clusters, groups)
     # A person counts only with both parts, so numerator and denominator sums cover the same people.
     frame["d"] = _numbers(denominators).reindex(frame.index)
     frame = frame.dropna(subset=["d"])
-    out = _compare(frame, ["v", "d"], _ratio, _difference(_ratio), first, second, reps, seed, level)
+    out = _compare(frame, ["v", "d"], _ratio, _difference(_ratio), _own(_ratio_scores), first, second, method, reps, seed, level,
+                   linearised="ratio of sums linearised")
     return _with_names(out, "mean", "ratio")
 
 
@@ -171,7 +242,22 @@ def cliffs_delta(counts_first: np.ndarray, counts_second: np.ndarray, lower_is_b
     return p_lower - p_higher if lower_is_better else p_higher - p_lower
 
 
-def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better=True, first="micro", second="larger", reps=2000, seed=2015, level=0.95) -> dict:
+def _placement_scores(totals_first: np.ndarray, totals_second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per organisation: sum of its people's placement values minus delta (columns: level counts, people).
+
+    delta is a two-sample U-statistic; its Hajek projection is mean_i (phi_i - delta) over the first group plus
+    mean_j (psi_j - delta) over the second, where phi_i = P(second above x_i) - P(second below x_i) and psi_j =
+    P(first below y_j) - P(first above y_j) (DeLong et al. 1988; clustered: Obuchowski 1997). The sign of
+    delta (lower or higher is better) does not change the variance, so it is computed for lower is better."""
+    counts_first, counts_second = totals_first[:, :-1], totals_second[:, :-1]
+    p, q = counts_first.sum(axis=0) / counts_first.sum(), counts_second.sum(axis=0) / counts_second.sum()
+    phi = (1 - np.cumsum(q)) - (np.cumsum(q) - q)
+    psi = (np.cumsum(p) - p) - (1 - np.cumsum(p))
+    delta = p @ phi
+    return counts_first @ phi - delta * totals_first[:, -1], counts_second @ psi - delta * totals_second[:, -1]
+
+
+def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better=True, first="micro", second="larger", reps=2000, seed=2015, level=0.95, method="cr2") -> dict:
     """Cliff's delta: P(first better) - P(first worse) for ordinal levels 1..n_levels, with its interval."""
     frame = _frame(levels, clusters, groups)
     # A level outside 1..n_levels (or not whole) is not an answer on the scale: dropped like a missing value.
@@ -181,11 +267,11 @@ def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better
     onehot = frame["v"].to_numpy()[:, None] == np.arange(1, n_levels + 1)[None, :]
     frame = frame.assign(**{col: onehot[:, i].astype(float) for i, col in enumerate(cols)})
     # The per-level counts are the sufficient statistics; the people count appended last is not a level.
-    out = _compare(frame, cols, None, lambda a, b: cliffs_delta(a[:, :-1], b[:, :-1], lower_is_better),
-                   first, second, reps, seed, level)
+    out = _compare(frame, cols, None, lambda a, b: cliffs_delta(a[:, :-1], b[:, :-1], lower_is_better), _placement_scores,
+                   first, second, method, reps, seed, level, linearised="placement values (clustered DeLong)", bounds=(-1.0, 1.0))
     # P(better) + P(tie)/2 = (1 + delta)/2, since P(better) + P(worse) + P(tie) = 1.
     out["prob_superiority"] = None if out["estimate"] is None else (out["estimate"] + 1) / 2
     out["invalid_levels"] = invalid
-    for key in ("group_low_first", "group_high_first", "group_low_second", "group_high_second"):
+    for key in GROUP_BOUNDS:
         out.pop(key, None)  # a group has no own value on this effect size
     return out

@@ -1,0 +1,53 @@
+"""CR2 cluster-robust variance with Bell-McCaffrey degrees of freedom, in closed form for group means.
+
+Every comparison in the compendium is (or is linearised to) a difference of two people-weighted group
+means, i.e. the slope of an OLS of the value on a group dummy, with organisations (clusters) nested in
+groups. For that design the CR2 sandwich (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018, working model
+the identity) and its Satterthwaite degrees of freedom (Bell & McCaffrey 2002, section 3; Imbens & Kolesar
+2016, "K_BM") have a closed form per cluster, so no n x n matrix is ever formed.
+
+Derivation, for one group k with n_k people in clusters g of m_g people:
+- The hat matrix of the dummy regression is block-diagonal by group with every entry 1/n_k, so its
+  cluster block is H_gg = J/n_k (J all ones). I - H_gg has eigenvalue 1 - m_g/n_k along the ones vector
+  and 1 elsewhere, hence A_g = (I - H_gg)^(-1/2) = I + ((1 - m_g/n_k)^(-1/2) - 1) J/m_g.
+- The contrast weights of the group's mean are c_g = 1/n_k along the ones vector, so c_g' A_g e_g =
+  (1 - m_g/n_k)^(-1/2) S_g / n_k, where S_g is the sum of the cluster's residuals (values minus the
+  group mean). CR2 variance:  V_k = sum_g S_g^2 / (n_k (n_k - m_g)).
+- Bell-McCaffrey df: with p_g = (I - H)_(., g) A_g c_g, df = tr(P'P)^2 / tr((P'P)^2). P'P is
+  block-diagonal by group with, within group k, diagonal m_g / n_k^2 and off-diagonal -w_g w_h / n_k,
+  w_g^2 = m_g^2 / (n_k (n_k - m_g)). Hence tr_k = 1/n_k and
+  tr2_k = sum_g m_g^2 / n_k^4 + ((sum_g w_g^2)^2 - sum_g w_g^4) / n_k^2.
+  A group's own mean uses df = tr_k^2 / tr2_k; the difference of two groups (tr_1 + tr_0)^2 / (tr2_1 + tr2_0).
+- Equal cluster sizes: V_k = var(cluster means) / G_k and the df is Welch-Satterthwaite's with the
+  working-model variances of the cluster means (G_k - 1 for one group), i.e. a Welch-like t on cluster means.
+Non-linear statistics (a ratio of sums, Cliff's delta) pass their linearised (influence) values as the
+residuals: S_g is then the cluster's sum of influence values, which sum to zero within the group.
+"""
+
+import numpy as np
+from scipy.special import stdtrit
+
+METHOD = "CR2 cluster-robust standard error, Bell-McCaffrey degrees of freedom"
+
+
+def group_pieces(scores, sizes) -> tuple[float, float, float]:
+    """One group's CR2 variance and the traces tr, tr2 of its block of P'P, from cluster residual sums and sizes."""
+    s, m = np.asarray(scores, dtype=float), np.asarray(sizes, dtype=float)
+    n = m.sum()
+    rest = n - m  # people outside the cluster; positive whenever the group has two or more clusters
+    variance = float(np.sum(s * s / (n * rest)))
+    w2 = m * m / (n * rest)
+    tr2 = float(np.sum(m * m) / n**4 + (w2.sum() ** 2 - np.sum(w2 * w2)) / n**2)
+    return variance, 1.0 / n, tr2
+
+
+def bm_df(*pieces: tuple[float, float, float]) -> float:
+    """Bell-McCaffrey degrees of freedom of the sum (or difference) of independent groups' means."""
+    return sum(p[1] for p in pieces) ** 2 / sum(p[2] for p in pieces)
+
+
+def t_interval(estimate: float, variance: float, df: float, level: float) -> tuple[float, float]:
+    """estimate -+ t(df) quantile x standard error."""
+    # stdtrit is the t quantile function itself (scipy.stats.t.ppf calls it), without ~0.1 ms of argument checking.
+    half = float(stdtrit(df, (1 + level) / 2)) * float(np.sqrt(variance))
+    return float(estimate - half), float(estimate + half)
