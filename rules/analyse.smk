@@ -116,6 +116,29 @@ rule analyse_howmade:
         "../scripts/analyse.py"
 
 
+# The intervals' own check: the study's design (its cluster sizes) simulated under no effect (chapter 4).
+rule analyse_calibration:
+    input:
+        **validated("organisations", "participants"),
+        code=analysis_code("calibration") + ["src/goodcare/calibration.py"],
+    output:
+        **chapter_outputs("calibration"),
+    log:
+        f"{LOGS}/analyse/calibration.log",
+    benchmark:
+        f"{LOGS}/benchmark/analyse_calibration.tsv"
+    params:
+        chapter="calibration",
+        seed=config["seed"],
+        reps=config["bootstrap_replicates"],
+        level=config["confidence_level"],
+        calibration=config["calibration"],
+    conda:
+        ENV
+    script:
+        "../scripts/analyse.py"
+
+
 rule analyses:
     input:
         get_analysis_outputs(),

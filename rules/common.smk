@@ -75,7 +75,7 @@ def published_outputs(chapter):
 
 def all_chapters():
     """Every chapter an analysis rule makes (each passes the disclosure gate)."""
-    return [*CHAPTERS, "performance", "appendices", "howmade"]
+    return [*CHAPTERS, "performance", "appendices", "howmade", "calibration"]
 
 
 def quoting_chapters():

@@ -41,7 +41,14 @@ METHODS = {"cr2": "CR2 standard error, Bell-McCaffrey df (default)", "bootstrap"
 def sizes_from_data(data_dir: Path) -> dict:
     """People using services and interviewees per organisation, by provider group, from a data folder."""
     orgs = pd.read_csv(Path(data_dir) / "organisations.csv", usecols=["org_id", "size_band"])
-    people = pd.read_csv(Path(data_dir) / "participants.csv", usecols=["org_id", "role"]).merge(orgs, on="org_id")
+    people = pd.read_csv(Path(data_dir) / "participants.csv", usecols=["org_id", "role"])
+    return sizes_from_frames(orgs, people)
+
+
+def sizes_from_frames(orgs: pd.DataFrame, people: pd.DataFrame) -> dict:
+    """People using services and interviewees per organisation, by provider group (the design to simulate)."""
+    orgs = orgs[["org_id", "size_band"]].copy()
+    people = people[["org_id", "role"]].merge(orgs, on="org_id")
     people["group"] = np.where(people["size_band"] == "micro", "micro", "larger")
     orgs["group"] = np.where(orgs["size_band"] == "micro", "micro", "larger")
     out = {}

@@ -31,8 +31,8 @@ def extra_arguments(smk) -> dict:
     """What an analysis needs beyond validated tables, by the input's name (one convention for every rule):
     `values_<chapter>` -> upstream chapter values; `staged_<chapter>` -> the value cells that chapter staged for
     its disclosure gate (who stands behind each value); `instrument_<name>` -> parsed instrument YAML;
-    `data` -> the raw input files; `rulegraph` -> the workflow's rule graph file; and any `hypotheses` or
-    `stages` param."""
+    `data` -> the raw input files; `rulegraph` -> the workflow's rule graph file; and any `hypotheses`,
+    `stages` or `calibration` param."""
     named = dict(smk.input.items())
     extra = {}
     upstream = {n[len("values_"):]: json.loads(Path(p).read_text(encoding="utf-8")) for n, p in named.items() if n.startswith("values_")}
@@ -51,6 +51,8 @@ def extra_arguments(smk) -> dict:
     for param in ("hypotheses", "stages"):
         if param in dict(smk.params.items()):
             extra[param] = smk.params[param]
+    if "calibration" in dict(smk.params.items()):
+        extra["calibration_settings"] = smk.params.calibration
     return extra
 
 

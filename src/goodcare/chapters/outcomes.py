@@ -246,7 +246,7 @@ def outcome_cells(w: dict, levels: pd.DataFrame) -> dict:
             value_cells(vfm, "value_for_money", "ratio"),
             *(value_cells(stats, f"text.{name}", "mean" if name.startswith("rate_") else "difference",
                           unit="organisations" if name.startswith("rate") else "people") for name, stats in text.items()),
-            about_no_one("text.reps", "text.per_pounds", "text.level"),
+            about_no_one("text.per_pounds", "text.level"),
         ),
     }
 
@@ -278,7 +278,6 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
             "vfm_micro": number(vfm["ratio_first"]) if vfm.get("ratio_first") is not None else "–",
             "vfm_larger": number(vfm["ratio_second"]) if vfm.get("ratio_second") is not None else "–",
             "vfm_difference": points(vfm, level),
-            "reps": f"{reps:,}",
             "per_pounds": f"£{GAIN_PER_POUNDS}",
             "level": f"{level * 100:.0f}%",
         },
