@@ -1,0 +1,172 @@
+"""The package files a rule's code loads: the import closure of its entry points, found by parsing (never importing)."""
+
+import ast
+import fnmatch
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+# A Quarto cell that runs Python: ```{python} or ```{python} with options; closed by a fence of at least three backticks.
+CELL_START = re.compile(r"^```\{python\b[^}]*\}\s*$")
+CELL_END = re.compile(r"^```\s*$")
+
+
+class Module(NamedTuple):
+    """One module of the package: its file, the absolute names its import statements may load, its data files."""
+
+    path: Path
+    imports: frozenset[str]
+    data: tuple[Path, ...]
+
+
+def module_name(path: Path, src: Path) -> tuple[str, bool]:
+    """The dotted name of a file below `src`, and whether it is a package (an __init__.py)."""
+    parts = list(path.relative_to(src).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    return ".".join(parts[:-1] if is_package else parts), is_package
+
+
+def is_type_checking(test: ast.expr) -> bool:
+    """`if TYPE_CHECKING:` or `if typing.TYPE_CHECKING:` (its imports never run)."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def import_nodes(tree: ast.AST):
+    """Every import statement that can run: at module level, in functions, classes, try blocks; not under TYPE_CHECKING.
+
+    Only statements are visited (an import is never inside an expression), which keeps a parse of the package cheap.
+    """
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+            continue
+        if isinstance(node, ast.If) and is_type_checking(node.test):
+            stack.extend(node.orelse)
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                stack.extend(block)
+
+
+def imported_names(tree: ast.AST, name: str | None = None, is_package: bool = False) -> set[str]:
+    """Absolute names each import may load: `import a.b` -> a.b; `from a import b` -> a and a.b (b may be a module).
+
+    `name` is the dotted name of the module parsed (None for a script, whose relative imports are ignored).
+    """
+    found = set()
+    for node in import_nodes(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+            continue
+        if node.level:
+            if name is None:
+                continue
+            parts = name.split(".") if is_package else name.split(".")[:-1]
+            if node.level - 1 > len(parts):
+                continue
+            base = parts[: len(parts) - (node.level - 1)]
+            module = ".".join(base + ([node.module] if node.module else []))
+        else:
+            module = node.module
+        if module:
+            found.add(module)
+        found.update(f"{module}.{alias.name}" if module else alias.name for alias in node.names if alias.name != "*")
+    return found
+
+
+def here_parts(node: ast.expr) -> list[str] | None:
+    """For `Path(__file__).parent / "a" / "b"` (also with .resolve()), ["a", "b"]; None for any other expression."""
+    parts = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Constant) and isinstance(node.right.value, str):
+        parts.insert(0, node.right.value)
+        node = node.left
+    if not (parts and isinstance(node, ast.Attribute) and node.attr == "parent"):
+        return None
+    call = node.value
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "resolve":
+        call = call.func.value
+    is_path = isinstance(call, ast.Call) and getattr(call.func, "id", getattr(call.func, "attr", None)) == "Path"
+    if is_path and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == "__file__":
+        return parts
+    return None
+
+
+def data_files(tree: ast.AST, path: Path) -> tuple[Path, ...]:
+    """Files a module loads from beside itself (`Path(__file__).parent / ...`): a named file, or in a named folder
+    the files whose names or glob patterns the module spells out as strings (every file when it spells out none)."""
+    strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    found = set()
+    for node in ast.walk(tree):
+        parts = here_parts(node) if isinstance(node, ast.BinOp) else None
+        if parts is None:
+            continue
+        target = path.parent.joinpath(*parts)
+        if target.is_file():
+            found.add(target)
+        elif target.is_dir():
+            files = [p for p in target.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+            named = [p for p in files if any(p.name == s or ("*" in s and fnmatch.fnmatch(p.name, s)) for s in strings)]
+            found.update(named or files)
+    return tuple(sorted(found))
+
+
+def package_graph(src) -> dict[str, Module]:
+    """Every module below `src` (a source folder such as "src"), keyed by dotted name, each file parsed once."""
+    src = Path(src)
+    graph = {}
+    for path in sorted(src.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        name, is_package = module_name(path, src)
+        source = path.read_bytes()
+        tree = ast.parse(source, filename=str(path))
+        data = data_files(tree, path) if b"__file__" in source else ()
+        graph[name] = Module(path, frozenset(imported_names(tree, name, is_package)), data)
+    return graph
+
+
+def python_cells(path) -> str:
+    """The source of a Quarto document's Python cells, one after another (other blocks and the prose left out)."""
+    cells, inside = [], False
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not inside and CELL_START.match(line):
+            inside = True
+        elif inside and CELL_END.match(line):
+            inside = False
+        elif inside:
+            cells.append(line)
+    return "\n".join(cells)
+
+
+def entry_imports(path) -> set[str]:
+    """Absolute names a script (.py) or a Quarto document's Python cells (.qmd) import."""
+    path = Path(path)
+    source = python_cells(path) if path.suffix == ".qmd" else path.read_text(encoding="utf-8")
+    return imported_names(ast.parse(source, filename=str(path)))
+
+
+def closure(graph: dict[str, Module], names) -> list[Path]:
+    """Every package file that importing `names` loads, transitively: each module, the __init__.py of every package
+    above it, and the data files each loads; names outside the package (pandas, yaml) are left out."""
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        parents = name.split(".")
+        for i in range(1, len(parents) + 1):
+            prefix = ".".join(parents[:i])
+            if prefix in graph and prefix not in seen:
+                seen.add(prefix)
+                todo.extend(graph[prefix].imports)
+    return sorted({graph[n].path for n in seen} | {d for n in seen for d in graph[n].data})
+
+
+def code_inputs(graph: dict[str, Module], *entries: str) -> list[str]:
+    """A rule's code inputs: the closure of its entry points, each a script or Quarto file (a path) or a module name."""
+    names = set()
+    for entry in entries:
+        is_file = "/" in entry or entry.endswith((".py", ".qmd"))
+        names |= entry_imports(entry) if is_file else {entry}
+    return [p.as_posix() for p in closure(graph, names)]
