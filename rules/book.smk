@@ -8,7 +8,7 @@ rule render:
         results=get_analysis_outputs(),
         report=f"{RES}/report/report.html",
         sources=BOOK_SOURCES,
-        code="src/goodcare/book.py",
+        code=book_code(BOOK_SOURCES),
     output:
         manifest=f"{RES}/book/manifest.json",
     log:
