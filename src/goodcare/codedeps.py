@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-# A Quarto cell that runs Python: ```{python} or ```{python} with options; closed by a fence of at least three backticks.
+# Quarto's fenced blocks: a Python cell opens with ```{python} (options allowed); any block ends at its own fence.
 CELL_START = re.compile(r"^```\{python\b[^}]*\}\s*$")
-CELL_END = re.compile(r"^```\s*$")
+FENCE = re.compile(r"^(`{3,}|~{3,})")
 
 
 class Module(NamedTuple):
@@ -130,13 +130,15 @@ def package_graph(src) -> dict[str, Module]:
 
 def python_cells(path) -> str:
     """The source of a Quarto document's Python cells, one after another (other blocks and the prose left out)."""
-    cells, inside = [], False
+    cells, fence, is_python = [], None, False
     for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not inside and CELL_START.match(line):
-            inside = True
-        elif inside and CELL_END.match(line):
-            inside = False
-        elif inside:
+        if fence is None:
+            opening = FENCE.match(line)
+            if opening:
+                fence, is_python = opening.group(1), bool(CELL_START.match(line))
+        elif line.startswith(fence):
+            fence = None
+        elif is_python:
             cells.append(line)
     return "\n".join(cells)
 
