@@ -21,10 +21,11 @@ REFERENCES = {
 # Each rule's code inputs are the package files its entry points import, transitively (goodcare.codedeps parses
 # the package once per workflow parse; loaded from its file, so the workflow imports none of the code it analyses).
 # A change to any of them reruns the rule, and its provenance record hashes the same list (records.write_record).
+# The imports of files whose bytes are unchanged are kept in .snakemake/goodcare/ (a no-op parses nothing).
 _codedeps_spec = importlib.util.spec_from_file_location("goodcare_codedeps", "src/goodcare/codedeps.py")
 codedeps = importlib.util.module_from_spec(_codedeps_spec)
 _codedeps_spec.loader.exec_module(codedeps)
-CODE_GRAPH = codedeps.package_graph("src")
+CODE_GRAPH = codedeps.cached_package_graph("src", ".snakemake/goodcare/codedeps.json")
 
 
 def code_of(*entries):

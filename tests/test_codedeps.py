@@ -133,6 +133,30 @@ def test_entry_points_scripts_quarto_cells_and_module_names(tiny, tmp_path):
         "pkg/__init__.py", "pkg/util.py", "pkg/light.py", "pkg/late.py", "pkg/typed.py"}
 
 
+def test_a_cached_graph_parses_only_what_changed(tiny, tmp_path, monkeypatch):
+    cache = tmp_path / "state" / "codedeps.json"
+    cold = codedeps.cached_package_graph(tiny, cache)
+    assert cold == codedeps.package_graph(tiny) and cache.is_file()
+    parsed = []
+    real = codedeps.parse_module
+    monkeypatch.setattr(codedeps, "parse_module", lambda source, path, *a: parsed.append(Path(path).name) or real(source, path, *a))
+    assert codedeps.cached_package_graph(tiny, cache) == cold and parsed == []  # a no-op parses nothing
+    (tiny / "pkg" / "util.py").write_text("import pkg.late\n")
+    (tiny / "pkg" / "assets" / "new.txt").write_text("new")  # data files are looked up again, without a parse
+    warm = codedeps.cached_package_graph(tiny, cache)
+    assert parsed == ["util.py"]
+    assert warm == codedeps.package_graph(tiny)
+    assert "pkg.late" in warm["pkg.util"].imports and tiny / "pkg" / "assets" / "new.txt" in warm["pkg.whole"].data
+
+
+def test_a_broken_or_foreign_cache_is_parsed_anew(tiny, tmp_path):
+    cache = tmp_path / "codedeps.json"
+    for text in ("not json", "[]", json.dumps({"codedeps": "another version", "modules": {"pkg.util:x": {}}})):
+        cache.write_text(text)
+        assert codedeps.cached_package_graph(tiny, cache) == codedeps.package_graph(tiny)
+    assert json.loads(cache.read_text())["codedeps"] != "another version"
+
+
 # --- (b) against Python's own imports ---------------------------------------------------------------------------
 
 BOOK = ["index.qmd", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.qmd"))]

@@ -2,6 +2,9 @@
 
 import ast
 import fnmatch
+import hashlib
+import json
+import os
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -12,9 +15,12 @@ FENCE = re.compile(r"^(`{3,}|~{3,})")
 
 
 class Module(NamedTuple):
-    """One module of the package: its file, the absolute names its import statements may load, its data files."""
+    """One module of the package: its file, the key of its parse (its name and the SHA-256 of its bytes), what the
+    parse found (parse_module), the absolute names its import statements may load and the data files it loads."""
 
     path: Path
+    key: str
+    parse: dict
     imports: frozenset[str]
     data: tuple[Path, ...]
 
@@ -94,37 +100,73 @@ def here_parts(node: ast.expr) -> list[str] | None:
     return None
 
 
-def data_files(tree: ast.AST, path: Path) -> tuple[Path, ...]:
-    """Files a module loads from beside itself (`Path(__file__).parent / ...`): a named file, or in a named folder
-    the files whose names or glob patterns the module spells out as strings (every file when it spells out none)."""
-    strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+def parse_module(source: bytes, path: Path, name: str, is_package: bool) -> dict:
+    """What the graph needs of a module's source: its imports and, if it loads files beside itself, the parts of each
+    `Path(__file__).parent / ...` and the strings it spells out (the names or glob patterns of those files)."""
+    tree = ast.parse(source, filename=str(path))
+    found = {"imports": sorted(imported_names(tree, name, is_package)), "here": [], "names": []}
+    if b"__file__" in source:
+        here, names = [], set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and (parts := here_parts(node)):
+                here.append(parts)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 256 and "\n" not in node.value:
+                names.add(node.value)
+        if here:
+            found["here"], found["names"] = sorted(here), sorted(names)
+    return found
+
+
+def data_files(path: Path, here, names) -> tuple[Path, ...]:
+    """Files a module loads from beside itself: each named file, or in a named folder the files whose names or glob
+    patterns the module spells out (every file of the folder when it spells out none)."""
     found = set()
-    for node in ast.walk(tree):
-        parts = here_parts(node) if isinstance(node, ast.BinOp) else None
-        if parts is None:
-            continue
+    for parts in here:
         target = path.parent.joinpath(*parts)
         if target.is_file():
             found.add(target)
         elif target.is_dir():
             files = [p for p in target.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
-            named = [p for p in files if any(p.name == s or ("*" in s and fnmatch.fnmatch(p.name, s)) for s in strings)]
+            named = [p for p in files if any(p.name == s or ("*" in s and fnmatch.fnmatch(p.name, s)) for s in names)]
             found.update(named or files)
     return tuple(sorted(found))
 
 
-def package_graph(src) -> dict[str, Module]:
-    """Every module below `src` (a source folder such as "src"), keyed by dotted name, each file parsed once."""
-    src = Path(src)
+def package_graph(src, known=None) -> dict[str, Module]:
+    """Every module below `src` (a source folder such as "src"), keyed by dotted name, each file parsed once, or not
+    at all when `known` (key -> parse, from an earlier graph's modules) holds the parse of its bytes."""
+    src, known = Path(src), known or {}
     graph = {}
     for path in sorted(src.rglob("*.py")):
         if "__pycache__" in path.parts:
             continue
         name, is_package = module_name(path, src)
         source = path.read_bytes()
-        tree = ast.parse(source, filename=str(path))
-        data = data_files(tree, path) if b"__file__" in source else ()
-        graph[name] = Module(path, frozenset(imported_names(tree, name, is_package)), data)
+        key = f"{name}:{hashlib.sha256(source).hexdigest()}"
+        found = known.get(key) or parse_module(source, path, name, is_package)
+        graph[name] = Module(path, key, found, frozenset(found["imports"]), data_files(path, found["here"], found["names"]))
+    return graph
+
+
+def cached_package_graph(src, cache) -> dict[str, Module]:
+    """package_graph, reusing the parses kept in `cache` (a JSON file; ignored if unreadable or written by another
+    version of this module) for files whose bytes are unchanged, and keeping the new ones there."""
+    cache, version = Path(cache), hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    try:
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        known = saved["modules"] if saved["codedeps"] == version else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
+    graph = package_graph(src, known)
+    fresh = {m.key: m.parse for m in graph.values()}
+    if fresh != known:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"codedeps": version, "modules": fresh}, sort_keys=True), encoding="utf-8")
+            os.replace(partial, cache)  # atomic: a workflow parsed at the same time reads the old file or the new one
+        except OSError:
+            pass  # a read-only folder: parse again next time
     return graph
 
 
