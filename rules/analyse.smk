@@ -91,7 +91,7 @@ rule analyse_appendices:
 rule analyse_howmade:
     input:
         data=[TABLE_CSV[t] for t in TABLES] + ([QDPX] if QDPX else []) + [f"{DATA}/instruments/{i}.yaml" for i in ("interview_schedule", "ascot_adapted")],
-        code=analysis_code("howmade") + ["src/goodcare/provenance.py"],
+        code=analysis_code("howmade"),
         # Only after every table passed validation, so a failed build never records new input hashes.
         validated=[f"{RES}/validated/{t}.json" for t in TABLES],
         # The full rule graph, kept current by python -m goodcare.rulegraph (tests/test_rulegraph.py checks it).
@@ -120,7 +120,7 @@ rule analyse_howmade:
 rule analyse_calibration:
     input:
         **validated("organisations", "participants"),
-        code=analysis_code("calibration") + ["src/goodcare/calibration.py"],
+        code=analysis_code("calibration"),
     output:
         **chapter_outputs("calibration"),
     log:

@@ -13,7 +13,7 @@ rule render:
     input:
         results=get_analysis_outputs(),
         sources=BOOK_SOURCES,
-        code=["src/goodcare/book.py", "src/goodcare/render.py", "src/goodcare/markup.py"],
+        code=book_code(BOOK_SOURCES),
     output:
         # The whole site and PDF: Snakemake knows it, cleans it (--delete-all-output) and removes it if the
         # render fails; the manifest lists the SHA-256 of every file in it.

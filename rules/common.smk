@@ -1,4 +1,5 @@
 # Paths from config and the helper functions the rules share.
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -20,23 +21,25 @@ REFERENCES = {
     "codebook": [],
     "codings": ["participants", "codebook"],
 }
-# Package modules every analysis uses; a change to one reruns the analyses.
-SHARED_CODE = [
-    "src/goodcare/outputs.py",
-    "src/goodcare/theme.py",
-    "src/goodcare/stats.py",
-    "src/goodcare/groups.py",
-    "src/goodcare/fmt.py",
-    "src/goodcare/runner.py",
-    "src/goodcare/records.py",
-]
-# The disclosure gate's code; a change to one re-runs every gate (not the analyses).
-DISCLOSURE_CODE = sorted(str(p) for p in Path("src/goodcare/disclosure").glob("*.py")) + [
-    "src/goodcare/outputs.py",
-    "src/goodcare/vocab.py",
-    "src/goodcare/runner.py",
-    "src/goodcare/records.py",
-]
+# Each rule's code inputs are the package files its entry points import, transitively (goodcare.codedeps parses
+# the package once per workflow parse; loaded from its file, so the workflow imports none of the code it analyses).
+# A change to any of them reruns the rule, and its provenance record hashes the same list (records.write_record).
+# The imports of files whose bytes are unchanged are kept in .snakemake/goodcare/ (a no-op parses nothing).
+_codedeps_spec = importlib.util.spec_from_file_location("goodcare_codedeps", "src/goodcare/codedeps.py")
+codedeps = importlib.util.module_from_spec(_codedeps_spec)
+_codedeps_spec.loader.exec_module(codedeps)
+CODE_GRAPH = codedeps.cached_package_graph("src", ".snakemake/goodcare/codedeps.json")
+
+
+def code_of(*entries):
+    """The package files that entry points (scripts, Quarto files, module names) import, as a rule's code inputs."""
+    return codedeps.code_inputs(CODE_GRAPH, *entries)
+
+
+# The disclosure gates', validation's and the REFI import's code.
+DISCLOSURE_CODE = code_of("scripts/disclose.py")
+VALIDATE_CODE = code_of("scripts/validate_table.py")
+REFI_CODE = code_of("scripts/import_qdpx.py")
 
 
 wildcard_constraints:
@@ -91,8 +94,13 @@ def quote_inputs(chapter):
 
 
 def analysis_code(chapter):
-    """The package code an analysis runs, as inputs, so a code change reruns it."""
-    return [f"src/goodcare/chapters/{chapter}.py"] + SHARED_CODE
+    """The package code an analysis runs: the rule script's imports and the chapter module the runner loads."""
+    return code_of("scripts/analyse.py", f"goodcare.chapters.{chapter}")
+
+
+def book_code(sources):
+    """The package code the render runs: its script's imports and those of the Python cells of the book's .qmd files."""
+    return code_of("scripts/render_book.py", *[s for s in sources if s.endswith(".qmd")])
 
 
 # The workflow's stages, in the order data flow through them: one rule file each.

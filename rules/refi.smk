@@ -9,13 +9,6 @@ QDPX_MAPPING = None if str(config.get("qdpx_mapping")).strip().lower() in NO_VAL
 REFI_TABLES = [] if not QDPX else (["codebook"] if str(QDPX).lower().endswith(".qdc") else ["codebook", "codings"])
 # The CSV each table is read from: the import's output for the tables the export supplies, else the data folder's.
 TABLE_CSV = {t: f"{RES}/refi/{t}.csv" if t in REFI_TABLES else f"{DATA}/{t}.csv" for t in TABLES}
-REFI_CODE = sorted(str(p) for p in Path("src/goodcare/refi").glob("*.py")) + [
-    "src/goodcare/refi/schemas/Project.xsd",
-    "src/goodcare/refi/schemas/Codebook.xsd",
-    "src/goodcare/validate.py",
-    "src/goodcare/runner.py",
-    "src/goodcare/records.py",
-]
 
 
 if QDPX:

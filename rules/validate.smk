@@ -5,14 +5,7 @@ rule validate_table:
     input:
         unpack(referenced_tables),
         csv=lambda wildcards: TABLE_CSV[wildcards.table],
-        code=[
-            "src/goodcare/schemas.py",
-            "src/goodcare/validate.py",
-            "src/goodcare/readcsv.py",
-            "src/goodcare/problems.py",
-            "src/goodcare/runner.py",
-            "src/goodcare/records.py",
-        ],
+        code=VALIDATE_CODE,
     output:
         parquet=f"{RES}/validated/{{table}}.parquet",
         summary=f"{RES}/validated/{{table}}.json",

@@ -83,7 +83,8 @@ def provenance_note(chapter: str) -> str:
     """How this chapter's tables and figures were made: rule, script and module (linked at the commit
     when `repo-url` is set) on the site; in the PDF, where the records are."""
     record = json.loads((results_dir() / "provenance" / f"{chapter}.json").read_text(encoding="utf-8"))
-    module = next((p for p in record["code"] if "/chapters/" in p), record["script"]["path"])
+    # The record's code is every module the job imported (chapters/__init__.py among them): name the chapter's own.
+    module = next((p for p in record["code"] if p.endswith(f"/chapters/{chapter}.py")), record["script"]["path"])
     url, commit = repo_url(), record["commit"].split("+")[0]
     link = f"[`{module}`]({url.rstrip('/')}/blob/{commit}/{module})" if url and commit != "unknown" else f"`{module}`"
     return (

@@ -70,28 +70,3 @@ def run_analysis(smk) -> None:
     write_record(smk, "scripts/analyse.py", smk.output.record)
     log.info("chapter %s: wrote %d tables, %d figures", chapter, len(result.tables), len(result.figures))
 
-
-def run_validation(smk) -> None:
-    """Validate one table; write its typed parquet and summary, or report every problem and exit 1."""
-    from goodcare.problems import format_report, write_json_report
-    from goodcare.outputs import write_json
-    from goodcare.schemas import MODELS
-    from goodcare.validate import REFERENCES, validate_file
-
-    log = log_to(smk.log[0])
-    table = smk.wildcards.table
-    refs = {name: pd.read_parquet(smk.input[name]) for name in REFERENCES[table]}
-    result = validate_file(table, Path(smk.input.csv), refs)
-    n_rows = None if result.frame is None else len(result.frame)
-    write_json_report(Path(smk.params.report), table, result.problems, n_rows)
-    if not result.ok:
-        report = format_report(table, result.problems) + f"\nFull report: {smk.params.report}"
-        log.error(report)
-        print(report, file=sys.__stderr__)  # the author sees it in the console, not only in the log
-        sys.exit(1)
-    result.frame.to_parquet(smk.output.parquet, index=False)
-    schema = MODELS[table].to_schema()
-    checks = sum(len(c.checks) for c in schema.columns.values()) + len(schema.checks)
-    write_json({"table": table, "file": Path(smk.input.csv).name, "rows": n_rows, "columns": len(schema.columns), "column_checks": checks, "valid": True}, smk.output.summary)
-    write_record(smk, "scripts/validate_table.py", smk.output.record)
-    log.info("%s: %d rows valid", table, n_rows)
