@@ -65,7 +65,7 @@ def test_the_report_counts_every_rule(built_results):
     # On the bundled data, chapters merge categories until organisation counts pass, so only the people
     # threshold and secondary suppression are left with cells to suppress; every rule is still counted.
     assert counts["min_people"] > 0 and counts["secondary"] > 0 and counts["min_organisations"] == 0
-    assert {"min_people", "min_organisations", "max_top1_share", "max_top2_share", "secondary"} <= set(counts)
+    assert {"min_people", "min_organisations", "dominance_1", "dominance_2", "secondary", "linked"} <= set(counts)
     assert report["cells_suppressed"] == sum(v for v in counts.values() if v)
     assert report["quotes"]["identifiers_found"] == 0 and report["quotes"]["excerpts_scanned"] > 0
     per_chapter = pd.read_csv(built_results / "disclosure" / "micro.csv")
