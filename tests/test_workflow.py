@@ -1,11 +1,12 @@
 """Workflow tests on a temporary copy: cold build, no-op rebuild, one change reruns only its dependants."""
 
 import hashlib
+import re
 import shutil
 
 import pytest
 
-from conftest import snakemake
+from conftest import ROOT, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -68,6 +69,11 @@ def test_changing_outcomes_reruns_only_its_dependants(project):
     assert jobs == {"validate_table": 1, "analyse_outcomes": 1, "analyse_performance": 1, "analyse_howmade": 1,
                     "disclose_outcomes": 1, "disclose_performance": 1, "disclose_howmade": 1, "disclosure_report": 1,
                     "analyses": 1}, jobs
+    # The README says exactly this (and that the default target then reruns the render).
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    claim = readme[readme.index("<!-- rerun:outcomes"):readme.index("<!-- /rerun -->")]
+    named = set(re.findall(r"`([a-z_]+)`", claim.split("-->", 1)[1]))
+    assert named == (set(jobs) - {"analyses"}) | {"render"}, named
 
 
 def test_validation_failure_leaves_data_and_other_results_untouched(project):

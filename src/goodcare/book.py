@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from goodcare.markup import md_text
+from goodcare.markup import md_text, restore_formula
 
 RESULTS_ENV = "GOODCARE_RESULTS"
 
@@ -31,7 +31,9 @@ def values(chapter: str) -> dict:
 
 def table(chapter: str, name: str) -> pd.DataFrame:
     """A published table of a chapter, as a frame (strings kept as written)."""
-    return pd.read_csv(results_dir() / "tables" / chapter / f"{name}.csv", dtype=str, keep_default_na=False)
+    frame = pd.read_csv(results_dir() / "tables" / chapter / f"{name}.csv", dtype=str, keep_default_na=False)
+    # Published CSVs start a formula-like text cell with an apostrophe (for spreadsheets); readers see the text.
+    return frame.map(restore_formula)
 
 
 def markdown_table(frame: pd.DataFrame, markup: tuple[str, ...] = ()) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 MARKUP = re.compile(r"([\\`*_{}\[\]<>&$@~^|#])")
 # At the start of a block these open a list, a quote, a header underline or a fenced div: "- ", "+ ",
 # "> ", "= ", ": ", "1. ", "2) ". Only the first character (or the number's mark) needs the backslash.
-BLOCK_START = re.compile(r"^(?:([-+>=:])|(\d+)([.)]))")
+BLOCK_START = re.compile(r"^(?:([-+>=:])|(\d+)([.)])(?=\s|$))")
 # A cell that starts with one of these is run as a formula by spreadsheet programs (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,3 +44,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(neutralise_formula)
     out.columns = [neutralise_formula(str(c)) for c in out.columns]
     return out
+
+
+def restore_formula(value):
+    """The text as written, from a published CSV cell neutralised by `neutralise_formula` (for display)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value

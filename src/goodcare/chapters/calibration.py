@@ -6,6 +6,7 @@ from goodcare import calibration
 from goodcare.fmt import pct
 from goodcare.outputs import ChapterResult, Table, about_no_one
 
+MAX_SIMULATED = 200  # organisations
 METHOD_COLUMNS = {"cr2": "CR2, Bell-McCaffrey (this report)", "bootstrap": "Cluster bootstrap, percentile (before)"}
 MEASURE_LABELS = {
     "score_gain": "Gain in a 0-3 point score",
@@ -48,12 +49,17 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 0, le
     """Simulate the study's design (its own cluster sizes) under no effect and report each method's false-verdict rate."""
     settings = {"sims": 400, "bootstrap_sims": 100, "bootstrap_replicates": 1000, **(calibration_settings or {})}
     sizes = calibration.sizes_from_frames(frames["organisations"], frames["participants"])
+    # The check matters where organisations are few; a scaled-up data set (benchmarks) would make the simulation
+    # as large as the data. Beyond MAX_SIMULATED organisations the study's own design is simulated instead.
+    own_design = len(frames["organisations"]) <= MAX_SIMULATED
+    sizes = sizes if own_design else calibration.STUDY_SIZES
     result = calibration.run(settings["sims"], settings["bootstrap_sims"], settings["bootstrap_replicates"], seed, sizes)
     pooled = {p["method"]: p for p in result["pooled"]}
     text = {f"rate_{m}": rate_text(p["false_verdicts"], p["sims"]) for m, p in pooled.items()}
     text.update(nominal=pct(result["nominal"]), sims=f"{settings['sims']:,}", bootstrap_sims=f"{settings['bootstrap_sims']:,}",
                 iccs=", ".join(f"{icc:.2f}" for icc in result["settings"]["iccs"]),
-                micro=str(result["design"]["organisations"]["micro"]), larger=str(result["design"]["organisations"]["larger"]))
+                micro=str(result["design"]["organisations"]["micro"]), larger=str(result["design"]["organisations"]["larger"]),
+                design="this data set's" if own_design else "the study's (this data set has too many organisations to simulate)")
     # Simulated data sets stand for no one: every number here is a property of the method at this design
     # (the only link to the study is the number of people per organisation, which chapter 4 publishes).
     return ChapterResult(

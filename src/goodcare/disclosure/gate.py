@@ -12,6 +12,7 @@ from goodcare.disclosure.report import chapter_report
 from goodcare.disclosure.rules import Breach, DisclosureError, misplaced, primary, structural, where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.disclosure.stage import DIGIT, Output, covers, leaves, read_stage, uncovered
+from goodcare.markup import neutralise_formulas
 from goodcare.outputs import CELL_COLUMNS, SUPPRESSED, write_csv, write_json
 
 WITHHELD = "withheld (its analysis does not describe it for disclosure control)"
@@ -135,7 +136,7 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
         frame = pd.DataFrame({"Withheld": [WITHHELD]}) if gone else frames[o.label]
         status[o.label] = "withheld" if gone else "unchecked" if o.label in missing else "published"
         if o.kind == "table":
-            write_csv(frame, Path(tables_dir) / f"{o.name}.csv")
+            write_csv(neutralise_formulas(frame), Path(tables_dir) / f"{o.name}.csv")
             continue
         if gone or hidden.any():
             reason = WITHHELD if gone else "withheld by disclosure control: it would show a suppressed cell"
@@ -145,9 +146,9 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
         else:
             shutil.copyfile(o.meta["svg"], Path(figures_dir) / f"{o.name}.svg")
             figures[o.name] = {"alt": o.meta["alt"], "withheld": False}
-        write_csv(frame, Path(figures_dir) / f"{o.name}.csv")
+        write_csv(neutralise_formulas(frame), Path(figures_dir) / f"{o.name}.csv")
     if quote_table is not None:
-        write_csv(quote_table, Path(tables_dir) / "quotes.csv")
+        write_csv(neutralise_formulas(quote_table), Path(tables_dir) / "quotes.csv")
     withheld_values = missing.get("values", []) if withhold else []
     published = suppress_values(values, cells[cells["output"].eq("values")], s, [w.strip("'") for w in withheld_values])
     write_json({**published, "figures": figures}, values_path)
