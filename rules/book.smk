@@ -31,8 +31,9 @@ rule render:
 
 
 onstart:
-    # Stop before any job, with one sentence, when the book is wanted but Quarto is missing.
+    # Stop before any job, with one sentence as the last line, when the book is wanted but Quarto is missing.
     if any(job.rule.name == "render" for job in workflow.dag.needrun_jobs()) and shutil.which("quarto") is None:
-        from goodcare.render import NO_QUARTO
+        from goodcare.render import NO_QUARTO_AT_START
 
-        raise WorkflowError(NO_QUARTO)
+        print(NO_QUARTO_AT_START, file=sys.stderr, flush=True)
+        raise SystemExit(1)

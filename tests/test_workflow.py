@@ -3,6 +3,7 @@
 import hashlib
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -107,17 +108,23 @@ def test_lint_is_clean(project):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_default_target_without_quarto_builds_everything_then_explains(project):
+def test_without_quarto_the_default_target_stops_before_any_job_with_one_sentence(project):
     import os
     import shutil as sh
+    import subprocess
+    import sys
 
-    if sh.which("quarto"):
-        pytest.skip("quarto is on PATH: the render test covers the default target")
-    proc = snakemake(project, check=False)
+    # The same machine without Quarto: every folder that holds a `quarto` is taken off PATH.
+    path = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "quarto").exists())
+    assert sh.which("quarto", path=path) is None
+    (project / "data" / "outcomes.csv").write_text((project / "data" / "outcomes.csv").read_text() + "", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2"], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "PATH": path})
     assert proc.returncode != 0
-    assert "Quarto is not installed" in proc.stderr
-    assert (project / "results" / "values" / "outcomes.json").is_file()
-    assert not (project / "_book").exists()
+    last = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()][-1]
+    assert "Quarto is not installed" in last, proc.stderr[-2000:]  # the useful sentence is the last thing shown
+    assert "Finished jobid" not in proc.stdout + proc.stderr  # it stopped before any job ran
+    assert not (project / "_book").exists() and not (project / "logs" / "render").exists()
 
 
 def test_every_record_names_the_files_it_was_made_from(built_project):

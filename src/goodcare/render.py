@@ -17,6 +17,10 @@ NO_QUARTO = (
     "install Quarto >= 1.10 (conda env create -f environment.yml, or pip install '.[quarto]') and rerun; "
     "`snakemake --cores 4 analyses` builds everything else without it."
 )
+NO_QUARTO_AT_START = (
+    "Quarto is not installed, so nothing was run: install Quarto >= 1.10 (conda env create -f environment.yml, "
+    "or pip install '.[quarto]') and rerun, or build everything but the book with `snakemake --cores 4 analyses`."
+)
 # Every warning fails the render (Quarto exits 0 on an unresolved reference, pandoc on a failed math
 # conversion, Typst on a missing font): pandoc's "[WARNING]", Quarto's "WARN", Typst's "warning:", and errors.
 WARNING = re.compile(r"\[WARNING\]|\bWARN(ING)?\b|^warning:|\bERROR\b|Unable to resolve crossref")
