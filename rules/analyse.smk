@@ -132,7 +132,7 @@ rule analyse_calibration:
         seed=config["seed"],
         reps=config["bootstrap_replicates"],
         level=config["confidence_level"],
-        calibration=config["calibration"],
+        calibration_settings=config["calibration"],
     conda:
         ENV
     script:

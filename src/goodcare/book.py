@@ -55,14 +55,9 @@ def relative_to_here(path: Path) -> str:
 
 def figure_markdown(chapter: str, name: str, caption: str) -> str:
     """Markdown for a figure: the SVG, its label, data-derived alt text and a link to its data."""
-    meta = values(chapter)["figures"][name]
-    svg = results_dir() / "figures" / chapter / f"{name}.svg"
-    data = results_dir() / "figures" / chapter / f"{name}.csv"
-    alt = meta["alt"].replace('"', "'")
-    return (
-        f'![{caption} [Data behind this figure (CSV)]({relative_to_here(data)}).]'
-        f'({relative_to_here(svg)}){{#fig-{name} fig-alt="{alt}"}}'
-    )
+    files = figure_files(chapter, name)
+    alt = values(chapter)["figures"][name]["alt"].replace('"', "'")
+    return f'![{caption} [Data behind this figure (CSV)]({files["csv"]}).]({files["svg"]}){{#fig-{name} fig-alt="{alt}"}}'
 
 
 def validation_summaries() -> list[dict]:

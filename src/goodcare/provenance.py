@@ -1,16 +1,13 @@
-"""What a reviewer needs to trace a build: package versions, input hashes, code version, workflow graph."""
+"""What a reviewer needs to trace a build: package versions, input hashes, the code's commit."""
 
 import hashlib
 import os
-import re
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "plotnine", "matplotlib", "scipy", "statsmodels", "snakemake", "goodcare")
-NODE = re.compile(r'^\s*(\d+)\[label = "([^"]+)"')
-EDGE = re.compile(r"^\s*(\d+) -> (\d+)")
 
 
 def package_versions(names=PACKAGES) -> dict[str, str]:
@@ -46,19 +43,3 @@ def git_commit(root: Path) -> str:
         return commit + ("+changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-
-
-def rule_graph(dot: str) -> tuple[dict[int, str], list[tuple[int, int]]]:
-    """Nodes and edges of `snakemake --rulegraph` output (self-loops dropped)."""
-    nodes = {int(m.group(1)): m.group(2) for m in map(NODE.match, dot.splitlines()) if m}
-    edges = sorted({(int(m.group(1)), int(m.group(2))) for m in map(EDGE.match, dot.splitlines()) if m and m.group(1) != m.group(2)})
-    return nodes, edges
-
-
-def layers(nodes: dict[int, str], edges: list[tuple[int, int]]) -> dict[int, int]:
-    """Depth of each rule: 0 for rules with no upstream rule, else one more than its deepest input."""
-    depth = {n: 0 for n in nodes}
-    for _ in nodes:  # longest-path relaxation; the graph is small and acyclic
-        for src, dst in edges:
-            depth[dst] = max(depth[dst], depth[src] + 1)
-    return depth

@@ -36,6 +36,15 @@ def read_graph(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
     return rules, edges
 
 
+def depths(rules: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Depth of each rule: 0 for rules with no upstream rule, else one more than its deepest input."""
+    depth = {r: 0 for r in rules}
+    for _ in rules:  # longest-path relaxation; the graph is small and acyclic
+        for src, dst in edges:
+            depth[dst] = max(depth[dst], depth[src] + 1)
+    return depth
+
+
 def snakemake_rulegraph(project: Path) -> str:
     """The rule graph as Snakemake itself draws it for the project's default target and configuration."""
     proc = subprocess.run([sys.executable, "-m", "snakemake", "--rulegraph", "--nolock", "--quiet"],

@@ -32,7 +32,7 @@ def extra_arguments(smk) -> dict:
     `values_<chapter>` -> upstream chapter values; `staged_<chapter>` -> the value cells that chapter staged for
     its disclosure gate (who stands behind each value); `instrument_<name>` -> parsed instrument YAML;
     `data` -> the raw input files; `rulegraph` -> the workflow's rule graph file; and any `hypotheses`,
-    `stages` or `calibration` param."""
+    `stages` or `calibration_settings` param."""
     named = dict(smk.input.items())
     extra = {}
     upstream = {n[len("values_"):]: json.loads(Path(p).read_text(encoding="utf-8")) for n, p in named.items() if n.startswith("values_")}
@@ -48,11 +48,9 @@ def extra_arguments(smk) -> dict:
         extra["inputs"] = [str(p) for p in smk.input.data]
     if "rulegraph" in named:
         extra["rulegraph_file"] = str(smk.input.rulegraph)
-    for param in ("hypotheses", "stages"):
+    for param in ("hypotheses", "stages", "calibration_settings"):
         if param in dict(smk.params.items()):
             extra[param] = smk.params[param]
-    if "calibration" in dict(smk.params.items()):
-        extra["calibration_settings"] = smk.params.calibration
     return extra
 
 

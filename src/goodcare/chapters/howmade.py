@@ -53,11 +53,10 @@ class RuleGraphPlot:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        ids = {r: i for i, r in enumerate(self.rules)}
-        depth = provenance.layers(dict(enumerate(self.rules)), [(ids[a], ids[b]) for a, b in self.edges])
+        depth = rulegraph.depths(self.rules, self.edges)
         rows: dict[int, list[str]] = {}
-        for rule in sorted(self.rules, key=lambda r: (depth[ids[r]], r)):
-            rows.setdefault(depth[ids[rule]], []).append(rule)
+        for rule in sorted(self.rules, key=lambda r: (depth[r], r)):
+            rows.setdefault(depth[rule], []).append(rule)
         pos = {r: ((i + 0.5) / len(row), -d) for d, row in rows.items() for i, r in enumerate(row)}
         fig, ax = plt.subplots(figsize=(width, height))
         for a, b in self.edges:
