@@ -4,6 +4,10 @@ import numpy as np
 import pandas as pd
 
 from goodcare import vocab
+from goodcare.outputs import cells, contributors, place
+
+# The two counts of a coded category: the people it was coded for (distinct speakers) and their organisations.
+CODED_COUNTS = {"People coded": "participant_id", "Organisations": "org_id"}
 
 
 def provider_group(size_band: pd.Series) -> pd.Series:
@@ -28,6 +32,15 @@ def coded_segments(frames: dict[str, pd.DataFrame], theme: str, code_columns=("s
     return frames["codings"].merge(codes, on="code_id").merge(people[["participant_id", *people_columns]], on="participant_id")
 
 
-def ordered_bands(values: pd.Series) -> pd.Categorical:
-    """Size bands as an ordered categorical (micro first)."""
-    return pd.Categorical(values, categories=vocab.SIZE_BANDS, ordered=True)
+def coded_people(seg: pd.DataFrame, column: str, categories: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per category of `column` (in the order given): the people whose segments carry it and their
+    organisations, as the columns "People coded" and "Organisations", with the cells that describe them.
+
+    One person can be coded in several categories, so the categories are marked as not splitting people
+    (the gate never adds their counts up).
+    """
+    counts = pd.DataFrame({name: [int(seg.loc[seg[column] == c, unit].nunique()) for c in categories]
+                           for name, unit in CODED_COUNTS.items()})
+    who = contributors(seg, [column], repeated=(column,))
+    rows = pd.DataFrame({column: list(categories)})
+    return counts, cells(*(place(who, "count", rows, name) for name in CODED_COUNTS))

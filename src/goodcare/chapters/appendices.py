@@ -4,11 +4,10 @@ import pandas as pd
 
 from goodcare import vocab
 from goodcare.chapters.innovation import KIND_LABELS, REPORTED, REPORTED_LABELS
-from goodcare.groups import coded_segments
-from goodcare.outputs import ChapterResult, Table, about_no_one, cells, contributors, place
+from goodcare.groups import coded_people, coded_segments
+from goodcare.outputs import ChapterResult, Table, about_no_one
 
 KIND_ORDER = {kind: i for i, kind in enumerate(vocab.INNOVATION_KINDS)}
-COUNTS = ("People coded", "Organisations")
 
 
 def code_list(frames: dict[str, pd.DataFrame]) -> Table:
@@ -29,19 +28,16 @@ def kind_frequencies(frames: dict[str, pd.DataFrame]) -> Table:
     over all providers, they rest on enough people. One person can be coded with both kinds, so the kinds'
     counts do not add up (the kind is marked as not splitting people).
     """
-    seg = coded_segments(frames, "innovation", people_columns=("org_id",)).rename(columns={"sub_theme": "kind"})
-    seg = seg.assign(reported=seg["kind"].map(REPORTED))
+    seg = coded_segments(frames, "innovation", people_columns=("org_id",))
+    seg = seg.assign(reported=seg["sub_theme"].map(REPORTED))
     codes = frames["codebook"].query("theme == 'innovation'").assign(reported=lambda d: d["sub_theme"].map(REPORTED))
     kinds = list(REPORTED_LABELS)
+    counts, described = coded_people(seg, "reported", kinds)
     display = pd.DataFrame({
         "Kind of innovation": [REPORTED_LABELS[k] for k in kinds],
         "Codes": [", ".join(sorted(codes.loc[codes["reported"] == k, "code_id"])) for k in kinds],
-        "People coded": [int(seg.loc[seg["reported"] == k, "participant_id"].nunique()) for k in kinds],
-        "Organisations": [int(seg.loc[seg["reported"] == k, "org_id"].nunique()) for k in kinds],
-    })
-    who = contributors(seg, ["reported"], repeated=("reported",))
-    rows = pd.DataFrame({"reported": kinds})
-    return Table(display, cells(*(place(who, "count", rows, column) for column in COUNTS)), labels=2)
+    }).join(counts)
+    return Table(display, described, labels=2)
 
 
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level: float = 0.95, instruments: dict | None = None) -> ChapterResult:

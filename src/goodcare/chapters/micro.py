@@ -8,21 +8,12 @@ from plotnine import aes, coord_flip, facet_wrap, geom_col, ggplot, labs, scale_
 from goodcare import vocab
 from goodcare.fmt import number, pct
 from goodcare.disclosure.settings import Settings
-from goodcare.groups import ordered_bands, provider_group
+from goodcare.groups import provider_group
 from goodcare.merge import family_id, family_label, merge_rare
 from goodcare.outputs import ChapterResult, Figure, Table, about_no_one, cells, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
 GROUP_LABELS = vocab.PROVIDER_GROUP_LABELS
-
-
-def band_families(orgs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Organisations with the size band the book shows: a band with too few organisations to publish is
-    merged with its smaller neighbour (merge.merge_rare; e.g. two small providers join the medium ones)."""
-    counts = pd.crosstab(ordered_bands(orgs["size_band"]), pd.Series("all", index=orgs.index), dropna=False)
-    families = merge_rare(counts, Settings().min_organisations)
-    family_of = {c: family_id(f) for f in families for c in f}
-    return orgs.assign(band=orgs["size_band"].map(family_of)), {family_id(f): family_label(f, vocab.SIZE_BAND_LABELS) for f in families}
 
 
 def by_band(orgs: pd.DataFrame, labels: dict) -> pd.DataFrame:
@@ -76,12 +67,15 @@ def micro_values_cells(orgs: pd.DataFrame, service_orgs: pd.DataFrame) -> pd.Dat
     )
 
 
-def merged_categories(orgs: pd.DataFrame, column: str, order: tuple, labels: dict) -> tuple[pd.DataFrame, dict]:
+def merged_categories(orgs: pd.DataFrame, column: str, order: tuple, labels: dict, within: str | None = "group") -> tuple[pd.DataFrame, dict]:
     """Organisations with the family of categories the book shows for `column`, and each family's label: rare
-    categories are merged with their neighbours (merge.merge_rare) until no provider group has fewer than
-    the disclosure threshold of organisations in any family, so tables and figures publish whole."""
-    counts = pd.crosstab(pd.Categorical(orgs[column], order), orgs["group"], dropna=False)
-    counts = counts.reindex(columns=list(vocab.PROVIDER_GROUPS), fill_value=0)
+    categories are merged with their neighbours (merge.merge_rare) until no group of `within` (the provider
+    groups; None: all organisations together) has fewer than the disclosure threshold of organisations in
+    any family, so tables and figures publish whole."""
+    groups = orgs[within] if within else pd.Series("all", index=orgs.index)
+    counts = pd.crosstab(pd.Categorical(orgs[column], order), groups, dropna=False)
+    if within == "group":
+        counts = counts.reindex(columns=list(vocab.PROVIDER_GROUPS), fill_value=0)
     families = merge_rare(counts, Settings().min_organisations)
     family_of = {c: family_id(f) for f in families for c in f}
     return orgs.assign(**{column: orgs[column].map(family_of)}), {family_id(f): family_label(f, labels) for f in families}
@@ -119,7 +113,9 @@ def governance_figure(long: pd.DataFrame, labels: dict, figure_cells: pd.DataFra
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level: float = 0.95) -> ChapterResult:
     """Profile the organisations: size bands, staffing, governance and services, micro vs larger."""
     orgs = frames["organisations"].assign(group=lambda d: provider_group(d["size_band"]))
-    band_orgs, band_labels = band_families(orgs)
+    # A band with too few organisations is shown with its smaller neighbour (e.g. two small providers join the medium ones).
+    merged, band_labels = merged_categories(orgs, "size_band", vocab.SIZE_BANDS, vocab.SIZE_BAND_LABELS, within=None)
+    band_orgs = orgs.assign(band=merged["size_band"])  # the shown band beside the organisation's own size band
     bands = by_band(band_orgs, band_labels)
     governance = shares_by_group(orgs, "governance", vocab.GOVERNANCE)
     family_orgs, family_labels = merged_categories(orgs, "governance", vocab.GOVERNANCE, vocab.GOVERNANCE_LABELS)

@@ -5,7 +5,7 @@ from plotnine import aes, coord_flip, geom_col, ggplot, labs, position_stack, sc
 
 from goodcare import stats, vocab
 from goodcare.fmt import pct, share_difference
-from goodcare.groups import coded_segments, provider_group
+from goodcare.groups import coded_people, coded_segments, provider_group
 from goodcare.outputs import ChapterResult, Figure, Table, cells, cells_at, contributors, place, value_cells
 from goodcare.schemas import FUNDING_COLUMNS
 from goodcare.theme import CATEGORY_COLOURS, theme_goodcare
@@ -19,8 +19,6 @@ THEME_SIDES = {"start_up_support": "helps", "networks": "helps", "la_partnership
                "self_funder_reliance": "threatens", "thin_staffing": "threatens", "financial_insecurity": "threatens",
                "regulation": "threatens"}
 SIDE_LABELS = {"helps": "What helps", "threatens": "What threatens", "other": "Other themes"}
-THEME_NAMES = {"helps": "start-up help, personal networks, working with the council",
-               "threatens": "reliance on self-funders, few staff to cover, uncertain income, regulation"}
 DIFFERENCE = "Difference (micro minus larger)"
 ORGS = "organisations"  # funding shares and registration are properties of organisations: each counts once
 
@@ -98,6 +96,11 @@ def theme_segments(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return coded_segments(frames, "sustainability", code_columns=("sub_theme", "label"))
 
 
+def side(sub_theme: str) -> str:
+    """Whether a sustainability sub-theme is about what helps or what threatens (a sub-theme not listed: other)."""
+    return THEME_SIDES.get(sub_theme, "other")
+
+
 def themes_table(frames: dict[str, pd.DataFrame]) -> Table:
     """Sustainability themes grouped into what helps providers keep going and what puts them at risk, all
     providers together: the people whose interviews were coded with a group's themes, and their organisations.
@@ -106,19 +109,16 @@ def themes_table(frames: dict[str, pd.DataFrame]) -> Table:
     be suppressed; grouped and over all providers they can be published. One person can talk about both,
     so the two groups' counts do not add up (the group is marked as not splitting people).
     """
+    codebook = frames["codebook"].query("theme == 'sustainability'")
+    side_of = codebook["sub_theme"].map(side)
+    sides = ["helps", "threatens"] + (["other"] if side_of.eq("other").any() else [])
     seg = theme_segments(frames)
-    seg = seg.assign(side=seg["sub_theme"].map(lambda t: THEME_SIDES.get(t, "other")))
-    sides = [side for side in SIDE_LABELS if side in set(seg["side"]) or side != "other"]
+    counts, described = coded_people(seg.assign(side=seg["sub_theme"].map(side)), "side", sides)
     display = pd.DataFrame({
         "Themes": [SIDE_LABELS[side] for side in sides],
-        "Coded as": ["; ".join(sorted(seg.loc[seg["side"] == side, "label"].unique()) or [THEME_NAMES.get(side, "")])
-                     for side in sides],
-        "People coded": [int(seg.loc[seg["side"] == side, "participant_id"].nunique()) for side in sides],
-        "Organisations": [int(seg.loc[seg["side"] == side, "org_id"].nunique()) for side in sides],
-    })
-    who = contributors(seg, ["side"], repeated=("side",))
-    rows = pd.DataFrame({"side": sides})
-    return Table(display, cells(*(place(who, "count", rows, column) for column in ("People coded", "Organisations"))), labels=2)
+        "Coded as": ["; ".join(sorted(codebook.loc[side_of == side, "label"])) for side in sides],
+    }).join(counts)
+    return Table(display, described, labels=2)
 
 
 def values_cells(org_stats: pd.DataFrame) -> pd.DataFrame:
