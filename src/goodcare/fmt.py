@@ -54,11 +54,6 @@ def interval(estimate: float | None, low: float | None, high: float | None, leve
     return f"{unit(estimate)}{word} ({level * 100:.0f}% CI {bound(low, unit)} to {bound(high, unit)})"
 
 
-def share_difference(estimate: float | None, low: float | None, high: float | None, level: float = 0.95) -> str:
-    """A difference of two shares with its interval, in percentage points: 13 percentage points (95% CI −2 to 29)."""
-    return interval(estimate, low, high, level, pp, " percentage points")
-
-
 def span(low: float, high: float, level: float = 0.95, unit=number, word: str = "") -> str:
     """An interval in words: the 95% interval runs from −0.11 to 0.57 points."""
     return f"the {level * 100:.0f}% interval runs from {bound(low, unit)} to {bound(high, unit)}{word}"
@@ -81,3 +76,13 @@ UNITS = {
     "pounds": Unit(pounds, pounds),
     "number": Unit(number, number),
 }
+
+
+def unit_interval(estimate: float | None, low: float | None, high: float | None, level: float, unit: Unit) -> str:
+    """A difference with its interval, written in a unit: 0.22 points (95% CI ...), 13 percentage points (...)."""
+    return interval(estimate, low, high, level, unit.difference, unit.word)
+
+
+def share_difference(estimate: float | None, low: float | None, high: float | None, level: float = 0.95) -> str:
+    """A difference of two shares with its interval, in percentage points: 13 percentage points (95% CI −2 to 29)."""
+    return unit_interval(estimate, low, high, level, UNITS["share"])

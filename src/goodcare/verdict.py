@@ -1,6 +1,6 @@
 """The one rule that turns an effect and its interval into a verdict, worded to the evidence."""
 
-from goodcare.fmt import UNITS, Unit, interval, span
+from goodcare.fmt import UNITS, Unit, span, unit_interval
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"
@@ -41,7 +41,6 @@ def scorecard_row(hypothesis: dict, comparison: dict, unit: Unit = UNITS["number
     return {
         "id": hypothesis["id"], "short": hypothesis["short"], "measure": hypothesis.get("measure_label", ""),
         "micro": unit.value(first), "larger": unit.value(second),
-        "difference": interval(comparison.get("estimate"), comparison.get("low"), comparison.get("high"), level,
-                               unit.difference, unit.word),
+        "difference": unit_interval(comparison.get("estimate"), comparison.get("low"), comparison.get("high"), level, unit),
         "verdict": v["verdict"], "words": v["words"],
     }

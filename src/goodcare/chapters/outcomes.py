@@ -7,7 +7,7 @@ from plotnine import (
 )
 
 from goodcare import stats, vocab
-from goodcare.fmt import interval, number, pct, pounds
+from goodcare.fmt import UNITS, interval, number, pct, pounds, unit_interval
 from goodcare.groups import provider_group, with_organisation
 from goodcare.outputs import ChapterResult, Figure, Table, about_no_one, cells, cells_at, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
@@ -142,7 +142,7 @@ def gain_table(comparisons: dict, level: float) -> pd.DataFrame:
 
 def points(c: dict, level: float) -> str:
     """A difference in ASCOT score points with its interval, for the prose: 0.22 points (95% CI ...)."""
-    return interval(c["estimate"], c["low"], c["high"], level, word=" points")
+    return unit_interval(c["estimate"], c["low"], c["high"], level, UNITS["points"])
 
 
 def rate_comparison(orgs: pd.DataFrame, seed: int, reps: int, level: float) -> dict:
