@@ -103,17 +103,14 @@ def book_code(sources):
     return code_of("scripts/render_book.py", *[s for s in sources if s.endswith(".qmd")])
 
 
-# The workflow's stages, in the order data flow through them: one rule file each.
-STAGE_ORDER = ["refi", "validate", "analyse", "disclosure", "book"]
-
-
 def workflow_stages():
-    """Every rule that runs a job, grouped by the stage (rule file) that defines it, in pipeline order."""
+    """Every rule that runs a job, grouped by the stage (rule file) that defines it, in pipeline order: the
+    Snakefile includes the rule files in the order data flow through them, and rules keep that order."""
     stages = {}
     for r in workflow.rules:
         if not r.norun:
             stages.setdefault(Path(r.snakefile).stem, []).append(r.name)
-    return [{"stage": s, "rules": sorted(stages[s])} for s in STAGE_ORDER if s in stages]
+    return [{"stage": s, "rules": sorted(rules)} for s, rules in stages.items()]
 
 
 def get_analysis_outputs():
