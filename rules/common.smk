@@ -104,8 +104,8 @@ def book_code(sources):
 
 
 def workflow_stages():
-    """Every rule that runs a job, grouped by the stage (rule file) that defines it, in pipeline order: the
-    Snakefile includes the rule files in the order data flow through them, and rules keep that order."""
+    """Every rule that runs a job, grouped by the stage (rule file) that defines it, in pipeline order (the
+    Snakefile includes the rule files in the order data flow through them, and rules keep that order)."""
     stages = {}
     for r in workflow.rules:
         if not r.norun:
