@@ -23,34 +23,36 @@ NO_QUARTO_AT_START = (
 )
 # Every warning fails the render (Quarto exits 0 on an unresolved reference, pandoc on a failed math
 # conversion, Typst on a missing font): pandoc's "[WARNING]", Quarto's "WARN", Typst's "warning:", and errors.
+# There is no allow-list: a good render prints none (ipykernel is held to 6.x, which has no TCP notice).
 WARNING = re.compile(r"\[WARNING\]|\bWARN(ING)?\b|^warning:|\bERROR\b|Unable to resolve crossref")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-# The short allow-list: each entry is one exact message and why it is harmless here.
-ALLOWED_WARNINGS = {
-    # ipykernel >= 7 warns at every kernel start that its ZeroMQ sockets use TCP without CurveZMQ keys.
-    # Quarto's Jupyter runner (resources/jupyter/notebook.py) creates its KernelManager without any
-    # configuration, so the transport cannot be switched to IPC from the project; the kernel listens on
-    # 127.0.0.1 only, for the seconds one chapter takes to execute on the build machine.
-    "ipykernel-tcp": re.compile(r"\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption\. "
-                                r"All communication \(including code and outputs\) is sent in plain text and is "
-                                r"susceptible to eavesdropping\. Use IPC transport or launch with kernel "
-                                r"manager-provisioned CurveZMQ keys to enable transport encryption\.$"),
-}
+TRACEBACK = "Traceback (most recent call last)"
 
 
 class RenderError(Exception):
     """The render failed; nothing of it was published."""
 
 
-def allowed(line: str) -> bool:
-    """Whether a warning line is on the allow-list (matched exactly, never by a loose pattern)."""
-    return any(pattern.search(line) for pattern in ALLOWED_WARNINGS.values())
-
-
 def render_warnings(log_text: str) -> list[str]:
-    """Lines of a Quarto render log that must fail the build: any warning or error not on the allow-list."""
+    """Lines of a Quarto render log that must fail the build: any warning or error."""
     lines = (ANSI.sub("", line).strip() for line in log_text.splitlines())
-    return [line for line in lines if WARNING.search(line) and not allowed(line)]
+    return [line for line in lines if WARNING.search(line)]
+
+
+def traceback_errors(log_text: str) -> list[str]:
+    """The exception line that closes each Python traceback in a render log (a kernel's, say), so a failed
+    render names its cause and not only the logger's first line."""
+    errors, depth = [], None
+    for raw in log_text.splitlines():
+        line = ANSI.sub("", raw).rstrip()
+        indent = len(line) - len(line.lstrip())
+        if line.lstrip().startswith(TRACEBACK):
+            depth = indent
+        elif depth is not None and line.strip() and indent <= depth:
+            # The first line back at the traceback's own indent, after its indented frames.
+            errors.append(line.strip())
+            depth = None
+    return errors
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
@@ -90,7 +92,8 @@ def render_book(project: Path, results: Path, book_dir: Path, manifest: Path, lo
     missing = [name for name in ("index.html", PDF_NAME) if not (staging / name).is_file()]
     if proc.returncode != 0 or problems or missing:
         shutil.rmtree(staging, ignore_errors=True)
-        detail = "; ".join(problems[:5] + [f"{m} was not produced" for m in missing]) or f"quarto exited with {proc.returncode}"
+        causes = [f"raised {error}" for error in traceback_errors(log_text)[:3]]
+        detail = "; ".join(problems[:5] + causes + [f"{m} was not produced" for m in missing]) or f"quarto exited with {proc.returncode}"
         raise RenderError(f"The book was not rendered ({detail}). Full log: {log_path}")
     publish(staging, book_dir)
     write_json({"book_dir": book_dir.name, "files": file_hashes(book_dir)}, manifest)
