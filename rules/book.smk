@@ -3,6 +3,7 @@
 BOOK_SOURCES = [
     "_quarto.yml",
     "_quarto-synthetic.yml",
+    "CITATION.cff",
     "index.qmd",
     *sorted(str(p) for p in Path("chapters").glob("*.qmd")),
     *sorted(str(p) for p in Path("assets").glob("*")),
