@@ -142,3 +142,5 @@ rule analyse_calibration:
 rule analyses:
     input:
         get_analysis_outputs(),
+        # What moved since the last snapshot (rules/book.smk), which the book's changes page reads.
+        f"{RES}/changes/changes.json",

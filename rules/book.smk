@@ -10,9 +10,26 @@ BOOK_SOURCES = [
 ]
 
 
+rule changes:
+    input:
+        results=get_analysis_outputs(),
+        # The saved snapshots (python -m goodcare.diff --save NAME); none is fine.
+        snapshots=sorted(str(p) for p in Path("snapshots").rglob("*") if p.is_file()),
+        code=code_of("scripts/changes.py"),
+    output:
+        f"{RES}/changes/changes.json",
+    log:
+        f"{LOGS}/changes/changes.log",
+    conda:
+        ENV
+    script:
+        "../scripts/changes.py"
+
+
 rule render:
     input:
         results=get_analysis_outputs(),
+        changes=f"{RES}/changes/changes.json",
         sources=BOOK_SOURCES,
         code=book_code(BOOK_SOURCES),
     output:

@@ -167,6 +167,7 @@ ENTRIES = {
     "disclose": ("scripts/disclose.py",),
     "validate_table": ("scripts/validate_table.py",),
     "import_qdpx": ("scripts/import_qdpx.py",),
+    "changes": ("scripts/changes.py",),
     "render": ("scripts/render_book.py", *BOOK),
 }
 # Rules that run no package code of their own (targets, and Snakemake's report).
@@ -332,10 +333,11 @@ def test_every_record_hashes_its_rules_code_inputs(built_project):
 
 @pytest.mark.workflow
 @pytest.mark.parametrize("module, expected", [
-    # The scorecard's verdict rule: chapter 9 (its gate, the book's disclosure report), no other analysis.
-    ("verdict.py", {"analyse_performance", "disclose_performance", "disclosure_report"}),
+    # The scorecard's verdict rule: chapter 9 (its gate, the book's disclosure report and the changes since the
+    # last release, which read every published output), no other analysis.
+    ("verdict.py", {"analyse_performance", "disclose_performance", "disclosure_report", "changes"}),
     # Merging rare categories: chapter 5 only.
-    ("merge.py", {"analyse_micro", "disclose_micro", "disclosure_report"}),
+    ("merge.py", {"analyse_micro", "disclose_micro", "disclosure_report", "changes"}),
 ])
 def test_changing_an_imported_module_reruns_exactly_its_dependants(built_project, tmp_path, module, expected):
     from test_workflow import job_counts

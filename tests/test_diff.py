@@ -64,7 +64,7 @@ def test_a_flipped_verdict_exits_1_and_an_unchanged_build_exits_0(tmp_path, caps
     assert diff.main([str(old), "--results", str(new)]) == 1
     out = capsys.readouterr().out
     assert "[performance] values: scorecard[H1].verdict: no clear difference -> supported  (verdict flipped)" in out
-    assert "1 verdicts flipped" in out
+    assert "1 published value changed" in out and "1 verdict flipped" in out
 
 
 def test_a_snapshot_is_saved_whole_and_never_overwritten(tmp_path, monkeypatch):
@@ -131,3 +131,23 @@ def test_changing_one_answer_lists_exactly_the_numbers_that_depend_on_it(built_p
     labels = {c.label for c in changes}
     assert any(label.startswith("table ascot-gain: [Control over daily life]") for label in labels)
     assert not any(label.startswith("table ascot-gain: [Occupation] Mean gain") for label in labels)
+
+
+def test_the_changes_page_record_says_when_there_is_no_release(tmp_path):
+    assert diff.changes_record(build(tmp_path / "results"), tmp_path / "snapshots") == {"since": None, "changes": [], "flipped": 0}
+
+
+def test_the_changes_page_record_compares_with_the_last_snapshot_by_name(tmp_path):
+    results = build(tmp_path / "results", verdict="supported")
+    diff.save_snapshot(build(tmp_path / "old1"), tmp_path / "snapshots" / "v1")
+    diff.save_snapshot(build(tmp_path / "old2", rate="£13.00"), tmp_path / "snapshots" / "v2")
+    record = diff.changes_record(results, tmp_path / "snapshots")
+    assert record["since"] == "v2" and record["flipped"] == 1
+    assert [(c["kind"], c["old"], c["new"]) for c in record["changes"]] == [
+        ("changed", "£13.00", "£13.48"), ("verdict", "no clear difference", "supported")]
+
+
+def test_the_site_has_a_changes_page(book_dir):
+    html = (book_dir / "chapters" / "b5-changes.html").read_text(encoding="utf-8")
+    assert "Changes since the last release" in html
+    assert "No earlier release is recorded" in html  # the bundled project keeps no snapshot

@@ -69,7 +69,7 @@ def test_changing_outcomes_reruns_only_its_dependants(project):
     # Each rerun analysis passes its disclosure gate again, and the book's disclosure report is remade.
     assert jobs == {"validate_table": 1, "analyse_outcomes": 1, "analyse_performance": 1, "analyse_howmade": 1,
                     "disclose_outcomes": 1, "disclose_performance": 1, "disclose_howmade": 1, "disclosure_report": 1,
-                    "analyses": 1}, jobs
+                    "changes": 1, "analyses": 1}, jobs
     # The README says exactly this (and that the default target then reruns the render).
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     claim = readme[readme.index("<!-- rerun:outcomes"):readme.index("<!-- /rerun -->")]
@@ -148,7 +148,7 @@ def test_changing_analysis_code_reruns_its_rule_and_changes_its_record(project):
     module.write_text(module.read_text() + "\n# a reviewer's change\n")
     jobs = job_counts(snakemake(project, "analyses", "--dry-run").stdout)
     # Its disclosure gate and the book's disclosure report run again on the new analysis; nothing else.
-    assert jobs == {"analyse_micro": 1, "disclose_micro": 1, "disclosure_report": 1, "analyses": 1}, jobs
+    assert jobs == {"analyse_micro": 1, "disclose_micro": 1, "disclosure_report": 1, "changes": 1, "analyses": 1}, jobs
     snakemake(project, "analyses")
     after = json.loads(record.read_text())
     assert after["code_version"] != before["code_version"]

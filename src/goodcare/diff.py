@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from goodcare.outputs import SUPPRESSED
@@ -190,10 +190,20 @@ def resolve(ref: str, into: Path) -> Path:
     raise FileNotFoundError(f"'{ref}' is neither a folder, a snapshot in {SNAPSHOTS}/ nor <git-ref>:<snapshot>")
 
 
-def latest_snapshot() -> str | None:
+def latest_snapshot(snapshots: Path = SNAPSHOTS) -> str | None:
     """The last snapshot by name (name them so they sort in release order, e.g. v1.0, v1.1)."""
-    names = sorted(p.name for p in SNAPSHOTS.glob("*") if (p / MANIFEST).is_file()) if SNAPSHOTS.is_dir() else []
+    names = sorted(p.name for p in snapshots.glob("*") if (p / MANIFEST).is_file()) if snapshots.is_dir() else []
     return names[-1] if names else None
+
+
+def changes_record(results: Path, snapshots: Path = SNAPSHOTS) -> dict:
+    """What the book's "Changes since the last release" page shows: the last snapshot's name (None when
+    there is none) and every change since it."""
+    name = latest_snapshot(snapshots)
+    if name is None:
+        return {"since": None, "changes": [], "flipped": 0}
+    changes = compare(leaves(snapshots / name), leaves(results))
+    return {"since": name, "changes": [asdict(c) for c in changes], "flipped": sum(c.kind == "verdict" for c in changes)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     for change in changes:
         print(change.as_text())
     flipped = sum(c.kind == "verdict" for c in changes)
-    print(f"{len(changes)} published values changed since {ref}; {flipped} verdicts flipped")
+    print(f"{len(changes)} published value{'s' * (len(changes) != 1)} changed since {ref}; "
+          f"{flipped} verdict{'s' * (flipped != 1)} flipped")
     return 1 if flipped else 0
 
 
