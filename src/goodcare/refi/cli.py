@@ -73,6 +73,8 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--with-excerpts", action="store_true", help="also import the coded text (not scanned for identifiers yet)")
     imp.add_argument("--participants", type=Path, help="participants.csv to check ids against (default: OUT/participants.csv)")
     imp.add_argument("--report", type=Path, help="write the import report (JSON, counts only) here")
+    imp.add_argument("--force", action="store_true", help="replace codebook.csv and codings.csv if OUT holds them already")
+    imp.add_argument("--allow-no-codings", action="store_true", help="write a codings.csv without rows when the export has no codings")
     exp = sub.add_parser("export", help="codebook.csv and codings.csv -> a .qdpx to open in a QDA tool")
     exp.add_argument("data_dir", type=Path)
     exp.add_argument("--out", type=Path, required=True)
@@ -87,7 +89,8 @@ def parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run one command; print results; return the exit code."""
     if args.command == "import":
-        report = import_export(args.export, args.mapping, args.out, args.with_excerpts, args.participants, args.report)
+        report = import_export(args.export, args.mapping, args.out, args.with_excerpts, args.participants, args.report,
+                               force=args.force, allow_no_codings=args.allow_no_codings)
         print("\n".join(summary(report)))
     elif args.command == "export":
         print(f"wrote {write_qdpx(args.data_dir, args.out).name}")
@@ -134,7 +137,7 @@ def run_rule(smk) -> None:
     mapping = smk.input.get("mapping")
     try:
         report = import_export(Path(smk.input.qdpx), Path(mapping) if mapping else None, out_dir, False,
-                               Path(smk.input.participants), Path(smk.params.report))
+                               Path(smk.input.participants), Path(smk.params.report), force=True)
     except RefiError as err:
         log.error(str(err))
         raise SystemExit(1) from None

@@ -49,7 +49,8 @@ def build_codebook(project: Project, mapping, file: str) -> tuple[pd.DataFrame, 
 
 def build_codings(project: Project, mapping, targets: dict, file: str, with_excerpts: bool) -> tuple[pd.DataFrame, dict]:
     """One row per selection and code, numbered S0001... in reading order (source, then position)."""
-    people = resolve_participants(project, mapping, file)
+    # No selections, nothing to attribute: an export without codings needs no participant mapping.
+    people = resolve_participants(project, mapping, file) if project.selections else {}
     unknown = [s.where for s in project.selections.values() for c in s.codes if c not in project.codes]
     if unknown:
         raise RefiError(file, None, f"{len(unknown)} coding(s) refer to a code that is not in the codebook: {listing(unknown)}")
@@ -102,10 +103,24 @@ def validate_tables(folder: Path, out_dir: Path, participants: Path | None, file
         raise RefiError(file, None, f"the imported tables do not validate: {problems[0].as_text()}{more}")
 
 
+def refuse_overwrite(export_name: str, out_dir: Path, tables: list[str]) -> None:
+    """Stop before reading the export if a table it would write is already in out_dir (it may be the only copy)."""
+    there = [f"{t}.csv" for t in tables if (Path(out_dir) / f"{t}.csv").exists()]
+    if there:
+        raise RefiError(export_name, None, f"{' and '.join(there)} already in {Path(out_dir).name}/; nothing was "
+                        "written (pass --force to replace them, or give another --out)")
+
+
 def import_export(path: Path, mapping_path: Path | None, out_dir: Path, with_excerpts: bool = False,
-                  participants: Path | None = None, report_path: Path | None = None) -> dict:
-    """Import a .qdpx/.qde (codebook and codings) or .qdc (codebook only) into out_dir; return the report."""
+                  participants: Path | None = None, report_path: Path | None = None, force: bool = False,
+                  allow_no_codings: bool = False) -> dict:
+    """Import a .qdpx/.qde (codebook and codings) or .qdc (codebook only) into out_dir; return the report.
+
+    Existing tables are replaced only with `force`; a project that yields no coded segment is an error
+    unless `allow_no_codings` (an empty codings.csv would silently replace real ones downstream)."""
     export = open_export(path)
+    if not force:
+        refuse_overwrite(export.name, out_dir, ["codebook", "codings"] if export.kind == "project" else ["codebook"])
     passed_over = check_schema(export)
     project = read_project(export, with_text=with_excerpts)
     mapping = read_mapping(mapping_path)
@@ -116,6 +131,9 @@ def import_export(path: Path, mapping_path: Path | None, out_dir: Path, with_exc
               "schema_violations_passed_over": [v.as_text() for v in passed_over[:20]], "codebook": code_counts}
     if export.kind == "project":
         frames["codings"], parts = build_codings(project, mapping, targets, export.name, with_excerpts)
+        if frames["codings"].empty and not allow_no_codings:
+            raise RefiError(export.name, None, "the export yields no coded segment (0 codings); nothing was written "
+                            "(pass --allow-no-codings to write a codings.csv with its header only)")
         report.update(parts)
     report["dropped"] = {k: v for k, v in sorted(project.dropped.items()) if v and not k.startswith("duplicate")}
     report["dropped"].update({"source_and_case_names": True, "variables": len(project.variables)})
