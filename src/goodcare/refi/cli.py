@@ -21,14 +21,16 @@ def summary(report: dict) -> list[str]:
     book = report["codebook"]
     lines = [f"{report['export']}: {book['codes_imported']} codes imported of {book['codes_in_export']} "
              f"({book['grouping_codes']} theme or sub-theme levels, {book['codes_dropped_by_mapping']} dropped by the mapping, "
-             f"{book['codes_without_code_id']} without a code id and not used)"]
+             f"{book['codes_without_code_id']} without a code id and not used; {book['labels_shortened']} labels and "
+             f"{book['definitions_shortened']} definitions shortened to the codebook's limits)"]
     if "codings" in report:
         c = report["codings"]
         lines.append(f"{c['segments']} coded segments from {c['participants']} participants "
                      f"({c['sources_used']} of {c['sources_in_export']} sources used, {c['sources_dropped_by_mapping']} dropped by the mapping)")
         ex = report["excerpts"]
         lines.append(f"excerpts: {'included' if ex['included'] else 'not imported (use --with-excerpts)'}"
-                     + (f" ({ex['unavailable']} not in the export, {ex['shortened']} shortened)" if ex["included"] else ""))
+                     + (f" ({ex['unavailable']} not in the export, {ex['shortened']} shortened, {ex['out_of_range']} with positions "
+                          "outside their text: start after end, negative or past the end)" if ex["included"] else ""))
         if ex["included"]:
             lines.append(f"warning: excerpts are free text that may identify people; identifier scan {ex['identifier_scan']}")
     dropped = ", ".join(f"{k} {v}" for k, v in report["dropped"].items() if v is not True)
@@ -140,6 +142,8 @@ def run_rule(smk) -> None:
                                Path(smk.input.participants), Path(smk.params.report), force=True)
     except RefiError as err:
         log.error(str(err))
+        # The author sees the one line in the console too, not only in the log (Snakemake shows the exit status).
+        print(f"import_qdpx: {err}", file=sys.__stderr__)
         raise SystemExit(1) from None
     for line in summary(report):
         log.info(line)

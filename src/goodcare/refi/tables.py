@@ -17,6 +17,14 @@ from goodcare.validate import validate_file
 SCAN_NOTE = ("not run by this import: the workflow's disclosure gate (rule disclose_quotes) scans every excerpt of "
              "codings.csv for identifiers before anything is published, and a hit stops the build")
 LISTED = 5  # elements named in one error line
+# codebook.label and codebook.definition limits (schemas.Codebook): longer ones (normal in MAXQDA) are shortened
+# with an ellipsis, and counted in the report, rather than stopping the import.
+MAX_LABEL, MAX_DEFINITION = 80, 1000
+
+
+def shortened(text: str, limit: int) -> tuple[str, bool]:
+    """The text cut to `limit` characters with a closing ellipsis, and whether it was cut."""
+    return (text, False) if len(text) <= limit else (text[: limit - 1] + "\u2026", True)
 
 
 def listing(wheres: list[str]) -> str:
@@ -28,6 +36,7 @@ def listing(wheres: list[str]) -> str:
 def build_codebook(project: Project, mapping, file: str) -> tuple[pd.DataFrame, dict, dict]:
     """Codebook rows in code-tree order, what each REFI code became, and counts for the report."""
     targets, rows, seen = {}, [], {}
+    cut = {"labels_shortened": 0, "definitions_shortened": 0}
     for code in project.codes.values():
         target = study_code(code, mapping, file)
         targets[code.guid] = target
@@ -36,14 +45,18 @@ def build_codebook(project: Project, mapping, file: str) -> tuple[pd.DataFrame, 
         if target.code_id in seen:
             raise RefiError(file, code.where, f"code id {target.code_id} is also given to the code at {seen[target.code_id]}")
         seen[target.code_id] = code.where
+        label, label_cut = shortened(target.label, MAX_LABEL)
+        definition, definition_cut = shortened(target.definition, MAX_DEFINITION)
+        cut["labels_shortened"] += label_cut
+        cut["definitions_shortened"] += definition_cut
         rows.append({"code_id": target.code_id, "theme": target.theme, "sub_theme": target.sub_theme,
-                     "label": target.label, "definition": target.definition})
+                     "label": label, "definition": definition})
     frame = pd.DataFrame(rows, columns=["code_id", "theme", "sub_theme", "label", "definition"])
     counts = {"codes_in_export": len(project.codes), "codes_imported": len(rows),
               "codes_dropped_by_mapping": sum(t == DROP for t in targets.values()),
               "grouping_codes": sum(t is None and project.codes[g].has_children for g, t in targets.items()),
               "codes_without_code_id": sum(t is None and not project.codes[g].has_children for g, t in targets.items()),
-              "definitions_from_label": sum(1 for t in targets.values() if t not in (None, DROP) and t.from_label)}
+              "definitions_from_label": sum(1 for t in targets.values() if t not in (None, DROP) and t.from_label), **cut}
     return frame, targets, counts
 
 
@@ -66,7 +79,7 @@ def build_codings(project: Project, mapping, targets: dict, file: str, with_exce
         raise RefiError(file, None, f"{len(wheres)} code(s) with codings have no code id: {listing(wheres)}; "
                         "add code rows to the mapping, or name the codes like 'INN01 label'")
     kept.sort(key=lambda s: (project.sources[s.source].index, -1 if s.start is None else s.start, s.order))
-    excerpt_counts = {"unavailable": 0, "shortened": 0}
+    excerpt_counts = {"unavailable": 0, "shortened": 0, "out_of_range": 0}
     rows = []
     for sel in kept:
         for code in sel.codes:
@@ -119,6 +132,15 @@ def import_export(path: Path, mapping_path: Path | None, out_dir: Path, with_exc
     Existing tables are replaced only with `force`; a project that yields no coded segment is an error
     unless `allow_no_codings` (an empty codings.csv would silently replace real ones downstream)."""
     export = open_export(path)
+    try:
+        return import_opened(export, mapping_path, out_dir, with_excerpts, participants, report_path, force, allow_no_codings)
+    finally:
+        export.close()
+
+
+def import_opened(export, mapping_path: Path | None, out_dir: Path, with_excerpts: bool, participants: Path | None,
+                  report_path: Path | None, force: bool, allow_no_codings: bool) -> dict:
+    """The import of an opened export (its archive is read once, then closed by the caller)."""
     if not force:
         refuse_overwrite(export.name, out_dir, ["codebook", "codings"] if export.kind == "project" else ["codebook"])
     passed_over = check_schema(export)
