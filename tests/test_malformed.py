@@ -186,3 +186,12 @@ def test_a_name_typed_into_an_id_column_is_never_echoed(tmp_path, value):
 def test_an_identifier_shaped_value_is_still_shown(tmp_path):
     report = format_report("participants", people_problems(tmp_path, PEOPLE_HEADER + "\nP1,O999,carer,true,50-64\n"))
     assert "'O999'" in report
+
+
+def test_duplicates_in_different_chunks_are_found(tmp_path):
+    from goodcare.validate import CHUNK_ROWS
+
+    rows = [f"P{i},O001,carer,true,80+" for i in range(CHUNK_ROWS + 5)] + ["P3,O001,carer,true,80+"]
+    problems = people_problems(tmp_path, PEOPLE_HEADER + "\n" + "\n".join(rows) + "\n")
+    assert [(p.line, p.column, p.check, p.value) for p in problems] == [
+        (5, "participant_id", "field_uniqueness", "'P3'"), (CHUNK_ROWS + 7, "participant_id", "field_uniqueness", "'P3'")]

@@ -69,6 +69,7 @@ class RecordLines:
         self.text, self._lines = text, None
 
     def __call__(self) -> array:
+        """The start line of every record, header excluded."""
         if self._lines is None:
             self._lines = record_lines(self.text)
         return self._lines
