@@ -46,6 +46,25 @@ def test_the_command_line_refuses_to_overwrite_and_says_how_to_force(tmp_path, o
     assert main(["import", str(export), "--out", str(out), "--force"]) == 0
 
 
+def test_sources_with_uncoded_selections_need_no_mapping_either(tmp_path, out):
+    from refi_build import project_element
+    import zipfile
+
+    from lxml import etree
+
+    root = project_element([Src("P0001", "Some text.", [(0, 4, "INN01")])])
+    for coding in root.iter("{urn:QDA-XML:project:1.0}Coding"):
+        coding.getparent().remove(coding)  # a selection nobody coded
+    for section in ("Variables", "Cases"):
+        root.remove(root.find(f"{{urn:QDA-XML:project:1.0}}{section}"))  # and no participant variable at all
+    path = tmp_path / "uncoded.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    with pytest.raises(RefiError, match="no coded segment"):
+        import_export(path, None, out)
+    assert import_export(path, None, out, allow_no_codings=True)["codings"]["segments"] == 0
+
+
 def test_an_export_without_codings_is_an_error_unless_asked_and_needs_no_mapping(tmp_path, out):
     # A project with a codebook and no sources at all (a real MAXQDA 24.7 export had exactly this).
     export = write_project(tmp_path / "empty.qdpx", [])

@@ -62,8 +62,9 @@ def build_codebook(project: Project, mapping, file: str) -> tuple[pd.DataFrame, 
 
 def build_codings(project: Project, mapping, targets: dict, file: str, with_excerpts: bool) -> tuple[pd.DataFrame, dict]:
     """One row per selection and code, numbered S0001... in reading order (source, then position)."""
-    # No selections, nothing to attribute: an export without codings needs no participant mapping.
-    people = resolve_participants(project, mapping, file) if project.selections else {}
+    # Nothing coded, nothing to attribute: an export without codings needs no participant mapping.
+    coded = any(s.codes for s in project.selections.values())
+    people = resolve_participants(project, mapping, file) if coded else {s: None for s in project.selections}
     unknown = [s.where for s in project.selections.values() for c in s.codes if c not in project.codes]
     if unknown:
         raise RefiError(file, None, f"{len(unknown)} coding(s) refer to a code that is not in the codebook: {listing(unknown)}")
