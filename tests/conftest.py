@@ -80,23 +80,25 @@ def require_tool(name: str, why: str) -> str:
 def rendered_project(tmp_path_factory) -> Path:
     """A temporary copy of the project after the default target, `snakemake --cores 2`: the rendered book.
 
-    Built as the README's real-data command builds it: `--config data_dir=... results_dir=...` pointing at a
-    copy of the data under another name and a results folder, both outside the project (the project's own
-    data/ keeps no table, so the book can only come from the overridden folder). CI's one render proves it."""
+    Built as the README's real-data command builds it: `--config data_dir=... results_dir=...`, the data a copy
+    under another name outside the project (the project's own data/ keeps no table, so the book can only come
+    from the overridden folder) and the results in a folder of another name. That folder lies inside the project:
+    Typst refuses a figure outside the project root ("would escape the project root"), so the book needs it
+    there (README, "Real data"). CI's one render proves the command."""
     require_tool("quarto", "install Quarto >= 1.10: conda env create -f environment.yml, or Quarto's installer")
     base = tmp_path_factory.mktemp("rendered")
     project = copy_project(base / "project")
     shutil.copytree(project / "data", base / "study-data")
     for table in project.glob("data/*.csv"):
         table.unlink()
-    snakemake(project, "--config", f"data_dir={base / 'study-data'}", f"results_dir={base / 'results'}")
+    snakemake(project, "--config", f"data_dir={base / 'study-data'}", f"results_dir={project / 'study-results'}")
     return project
 
 
 @pytest.fixture(scope="session")
 def rendered_results(rendered_project) -> Path:
-    """The results folder of the render (outside the project, as the README's real-data command puts it)."""
-    return rendered_project.parent / "results"
+    """The results folder of the render (overridden, as the README's real-data command does)."""
+    return rendered_project / "study-results"
 
 
 @pytest.fixture(scope="session")
