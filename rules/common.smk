@@ -11,6 +11,15 @@ RES = config["results_dir"]
 LOGS = config["logs_dir"]
 BOOK = config["book_dir"]
 ENV = "../envs/goodcare.yaml"
+# Stop before any job (before the DAG is even built) when an output folder would overwrite or delete the data or
+# the project's sources: Snakemake removes a directory output before its job, and the render replaces book_dir whole.
+_paths_spec = importlib.util.spec_from_file_location("goodcare_paths", "src/goodcare/paths.py")
+_paths = importlib.util.module_from_spec(_paths_spec)
+_paths_spec.loader.exec_module(_paths)
+_UNSAFE = _paths.refusal(config, Path(workflow.basedir))
+if _UNSAFE:
+    print(_UNSAFE, file=sys.stderr, flush=True)
+    raise SystemExit(1)
 TABLES = ["organisations", "participants", "outcomes", "experience", "codebook", "codings"]
 # Tables each table's checks read (foreign keys, roles); mirrors goodcare.validate.REFERENCES.
 REFERENCES = {

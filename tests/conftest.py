@@ -16,8 +16,8 @@ SHARED = ROOT.parent / "shared"
 
 # Fixtures that build the workflow on a temporary copy: a test that uses one (directly or not) is a workflow
 # test, and one that renders the book is also end to end (out of the default run; CI runs it with -m e2e).
-BUILDS = {"built_project", "built_results", "rendered_project", "book_dir"}
-RENDERS = {"rendered_project", "book_dir"}
+BUILDS = {"built_project", "built_results", "rendered_project", "rendered_results", "book_dir"}
+RENDERS = {"rendered_project", "rendered_results", "book_dir"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -78,11 +78,27 @@ def require_tool(name: str, why: str) -> str:
 
 @pytest.fixture(scope="session")
 def rendered_project(tmp_path_factory) -> Path:
-    """A temporary copy of the project after the default target, `snakemake --cores 2`: the rendered book."""
+    """A temporary copy of the project after the default target, `snakemake --cores 2`: the rendered book.
+
+    Built as the README's real-data command builds it: `--config data_dir=... results_dir=...`, the data a copy
+    under another name outside the project (the project's own data/ keeps no table, so the book can only come
+    from the overridden folder) and the results in a folder of another name. That folder lies inside the project:
+    Typst refuses a figure outside the project root ("would escape the project root"), so the book needs it
+    there (README, "Real data"). CI's one render proves the command."""
     require_tool("quarto", "install Quarto >= 1.10: conda env create -f environment.yml, or Quarto's installer")
-    project = copy_project(tmp_path_factory.mktemp("rendered") / "project")
-    snakemake(project)
+    base = tmp_path_factory.mktemp("rendered")
+    project = copy_project(base / "project")
+    shutil.copytree(project / "data", base / "study-data")
+    for table in project.glob("data/*.csv"):
+        table.unlink()
+    snakemake(project, "--config", f"data_dir={base / 'study-data'}", f"results_dir={project / 'study-results'}")
     return project
+
+
+@pytest.fixture(scope="session")
+def rendered_results(rendered_project) -> Path:
+    """The results folder of the render (overridden, as the README's real-data command does)."""
+    return rendered_project / "study-results"
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ so each is shown to fail when it should (they need no PDF, but share this module
 import json
 
 import pytest
-import yaml
 
 import pdfcheck as pc
 from conftest import require_tool
@@ -49,11 +48,9 @@ def layouts(pdf):
 
 
 @pytest.fixture(scope="module")
-def performance(rendered_project):
-    """The chapter 9 values the PDF was rendered from (the rendered copy's results folder)."""
-    config = yaml.safe_load((rendered_project / "config" / "config.yaml").read_text(encoding="utf-8"))
-    path = rendered_project / config.get("results_dir", "results") / "values" / "performance.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+def performance(rendered_results):
+    """The chapter 9 values the PDF was rendered from (the render's results folder)."""
+    return json.loads((rendered_results / "values" / "performance.json").read_text(encoding="utf-8"))
 
 
 def test_pdfinfo_has_pages_and_the_title(pdf, texts):

@@ -55,11 +55,12 @@ def test_publish_swaps_whole_folders(tmp_path):
     book = tmp_path / "_book"
     book.mkdir()
     (book / "old.html").write_text("old")
+    render.mark_as_book(book)  # an earlier render made it
     staging = tmp_path / "staging"
     staging.mkdir()
     (staging / "index.html").write_text("new")
     render.publish(staging, book)
-    assert sorted(p.name for p in book.iterdir()) == ["index.html"]
+    assert sorted(p.name for p in book.iterdir()) == [render.BOOK_MARKER, "index.html"]
     assert not staging.exists() and not (tmp_path / "._book.old").exists()
 
 

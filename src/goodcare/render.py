@@ -27,6 +27,9 @@ NO_QUARTO_AT_START = (
 WARNING = re.compile(r"\[WARNING\]|\bWARN(ING)?\b|^warning:|\bERROR\b|Unable to resolve crossref")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 TRACEBACK = "Traceback (most recent call last)"
+# Written into every rendered book: publish replaces or deletes a folder only if it carries this file.
+BOOK_MARKER = ".goodcare-book"
+MARKER_TEXT = "This folder was made by goodcare's render; the next render replaces it whole.\n"
 
 
 class RenderError(Exception):
@@ -56,22 +59,47 @@ def traceback_errors(log_text: str) -> list[str]:
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file below a folder, keyed by relative path, in sorted order."""
+    """SHA-256 of every file below a folder, keyed by relative path, in sorted order (the marker left out)."""
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.relative_to(folder).as_posix() != BOOK_MARKER
     }
 
 
+def mark_as_book(folder: Path) -> None:
+    """Leave the marker that says a render made this folder, so a later render may replace it."""
+    (folder / BOOK_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def made_by_render(folder: Path) -> bool:
+    """Whether a folder carries the marker an earlier render wrote (anything else belongs to the user)."""
+    marker = folder / BOOK_MARKER
+    return marker.is_file() and not marker.is_symlink() and marker.read_text(encoding="utf-8", errors="replace") == MARKER_TEXT
+
+
+def remove_old_book(folder: Path) -> None:
+    """Delete a folder an earlier render made; refuse (deleting nothing) anything else at that path."""
+    if not folder.exists() and not folder.is_symlink():
+        return
+    if folder.is_symlink() or not folder.is_dir() or not made_by_render(folder):
+        raise RenderError(f"{folder.name} exists and was not made by a render (it has no {BOOK_MARKER}), so it was "
+                          "left as it is and the new book was not published: set book_dir to a folder of its own")
+    shutil.rmtree(folder)
+
+
 def publish(staging: Path, book_dir: Path) -> None:
-    """Swap the freshly rendered book in for the old one, so readers never see half a book."""
+    """Swap the freshly rendered book in for the old one, so readers never see half a book; only a folder an
+    earlier render made (it carries the marker) is ever replaced or deleted."""
+    mark_as_book(staging)
     old = book_dir.with_name(f".{book_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if book_dir.exists():
+    remove_old_book(old)
+    if book_dir.exists() or book_dir.is_symlink():
+        if book_dir.is_symlink() or not book_dir.is_dir() or not made_by_render(book_dir):
+            remove_old_book(book_dir)  # raises: the folder is the user's
         book_dir.rename(old)
     staging.rename(book_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    remove_old_book(old)
 
 
 def render_book(project: Path, results: Path, book_dir: Path, manifest: Path, log_path: Path, profile: str = "") -> None:

@@ -1,6 +1,7 @@
 """Open a REFI-QDA export (.qdpx zip, bare .qde project or .qdc codebook) safely, without unpacking it."""
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -11,6 +12,7 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 ROOTS = {f"{{{PROJECT_NS}}}Project": "project", f"{{{CODEBOOK_NS}}}CodeBook": "codebook"}
 # A project's XML and each source text are read into memory; a cap keeps a zip bomb from exhausting it.
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
+READ_CHUNK = 1024 * 1024
 INTERNAL = "internal://"
 
 
@@ -32,6 +34,19 @@ class Export:
     archive: Path | None = None  # the .qdpx holding the source texts, if any
     base: str = ""  # folder of the .qde inside the archive (normally its root)
     members: dict[str, str] = field(default_factory=dict)  # lower-case member name -> real name
+    _zip: zipfile.ZipFile | None = field(default=None, repr=False)
+
+    def zip(self) -> zipfile.ZipFile:
+        """The archive, opened once for every source text read from it (closed by close())."""
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(self.archive)
+        return self._zip
+
+    def close(self) -> None:
+        """Close the archive if a source text was read from it."""
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
 
     @property
     def root(self) -> etree._Element:
@@ -47,22 +62,45 @@ class Export:
         real = self.members.get(wanted)
         if real is None:
             return None
-        with zipfile.ZipFile(self.archive) as zf:
-            if zf.getinfo(real).file_size > MAX_MEMBER_BYTES:
-                raise RefiError(self.name, real, "source text larger than 512 MB; not read")
-            # Tools write UTF-8, some with a byte-order mark that is not part of the text positions.
-            return zf.read(real).decode("utf-8-sig", errors="replace")
+        # Tools write UTF-8, some with a byte-order mark that is not part of the text positions.
+        return read_member(self.zip(), real, self.name, "source text").decode("utf-8-sig", errors="replace")
+
+
+def read_member(zf: zipfile.ZipFile, member: str, name: str, what: str) -> bytes:
+    """A member's bytes, inflated a chunk at a time and counted as they come: the size the archive declares may
+    be a lie, so no more than the cap is ever inflated, and a damaged member is one clear line."""
+    cap = MAX_MEMBER_BYTES
+    if zf.getinfo(member).file_size > cap:
+        raise RefiError(name, member, f"{what} larger than {cap // 2**20} MB; not read")
+    parts, size = [], 0
+    try:
+        with zf.open(member) as handle:
+            while chunk := handle.read(READ_CHUNK):
+                size += len(chunk)
+                if size > cap:
+                    raise RefiError(name, member, f"{what} inflates to more than {cap // 2**20} MB; not read")
+                parts.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as err:
+        # zipfile's message can hold the member's name only; the kind of damage is enough.
+        raise RefiError(name, member, f"{what} is damaged in the archive ({type(err).__name__}: its size or checksum "
+                        "does not match what the archive declares); export again") from None
+    return b"".join(parts)
 
 
 def parse_xml(data: bytes, name: str) -> etree._ElementTree:
     """Parse XML without resolving entities or touching the network (exports are untrusted input)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
     try:
-        return etree.ElementTree(etree.fromstring(data, parser))
+        tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as err:
         line = err.position[0] if err.position else None
         # lxml's message names tags and positions only; cut it anyway so no long text is echoed.
         raise RefiError(name, f"line {line}" if line else None, f"not well-formed XML ({str(err.msg)[:120]})") from None
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        # No REFI-QDA tool writes one; a DOCTYPE can only declare entities (never expanded here) or an outside DTD.
+        raise RefiError(name, "DOCTYPE", "the XML declares a DOCTYPE (entities or an outside DTD), which REFI-QDA exports "
+                        "never have; not read (entities are never expanded): export again from the tool")
+    return tree
 
 
 def find_project(zf: zipfile.ZipFile, name: str) -> str:
@@ -88,9 +126,7 @@ def open_export(path: Path) -> Export:
         try:
             with zipfile.ZipFile(path) as zf:
                 member = find_project(zf, name)
-                if zf.getinfo(member).file_size > MAX_MEMBER_BYTES:
-                    raise RefiError(name, member, "project XML larger than 512 MB; not read")
-                data = zf.read(member)
+                data = read_member(zf, member, name, "project XML")
                 members = {m.lower(): m for m in zf.namelist()}
         except zipfile.BadZipFile:
             raise RefiError(name, None, "not a zip archive (a .qdpx is a zip holding project.qde and Sources/)") from None
@@ -113,17 +149,37 @@ def local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def where(element: etree._Element) -> str:
-    """A readable element path for messages, e.g. `CodeBook/Codes/Code[2]/Code[1] (line 14)`."""
+def where(element: etree._Element, places: dict | None = None) -> str:
+    """A readable element path for messages, e.g. `CodeBook/Codes/Code[2]/Code[1] (line 14)`.
+
+    With `places` (a dict kept for one document), each parent's children are counted once, so naming every
+    element of a document takes linear time instead of rescanning the siblings of each."""
     steps = []
     node = element
     while node is not None and node.getparent() is not None:
         parent = node.getparent()
-        same = [c for c in parent if isinstance(c.tag, str) and c.tag == node.tag]
-        steps.append(f"{local(node)}[{same.index(node) + 1}]" if len(same) > 1 else local(node))
+        if places is None:
+            same = [c for c in parent if isinstance(c.tag, str) and c.tag == node.tag]
+            position, count = same.index(node) + 1, len(same)
+        else:
+            if parent not in places:
+                places[parent] = sibling_positions(parent)
+            position, count = places[parent][node]
+        steps.append(f"{local(node)}[{position}]" if count > 1 else local(node))
         node = parent
     path = "/".join(reversed(steps)) or local(element)
     return f"{path} (line {element.sourceline})" if element.sourceline else path
+
+
+def sibling_positions(parent: etree._Element) -> dict:
+    """Each child element's position among the children with its tag, and how many share that tag."""
+    seen: dict[str, int] = {}
+    positions = {}
+    for child in parent:
+        if isinstance(child.tag, str):
+            seen[child.tag] = seen.get(child.tag, 0) + 1
+            positions[child] = seen[child.tag]
+    return {child: (position, seen[child.tag]) for child, position in positions.items()}
 
 
 def norm_guid(value: str | None) -> str:

@@ -21,14 +21,16 @@ def summary(report: dict) -> list[str]:
     book = report["codebook"]
     lines = [f"{report['export']}: {book['codes_imported']} codes imported of {book['codes_in_export']} "
              f"({book['grouping_codes']} theme or sub-theme levels, {book['codes_dropped_by_mapping']} dropped by the mapping, "
-             f"{book['codes_without_code_id']} without a code id and not used)"]
+             f"{book['codes_without_code_id']} without a code id and not used; {book['labels_shortened']} labels and "
+             f"{book['definitions_shortened']} definitions shortened to the codebook's limits)"]
     if "codings" in report:
         c = report["codings"]
         lines.append(f"{c['segments']} coded segments from {c['participants']} participants "
                      f"({c['sources_used']} of {c['sources_in_export']} sources used, {c['sources_dropped_by_mapping']} dropped by the mapping)")
         ex = report["excerpts"]
         lines.append(f"excerpts: {'included' if ex['included'] else 'not imported (use --with-excerpts)'}"
-                     + (f" ({ex['unavailable']} not in the export, {ex['shortened']} shortened)" if ex["included"] else ""))
+                     + (f" ({ex['unavailable']} not in the export, {ex['shortened']} shortened, {ex['out_of_range']} with positions "
+                          "outside their text: start after end, negative or past the end)" if ex["included"] else ""))
         if ex["included"]:
             lines.append(f"warning: excerpts are free text that may identify people; identifier scan {ex['identifier_scan']}")
     dropped = ", ".join(f"{k} {v}" for k, v in report["dropped"].items() if v is not True)
@@ -73,6 +75,8 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--with-excerpts", action="store_true", help="also import the coded text (not scanned for identifiers yet)")
     imp.add_argument("--participants", type=Path, help="participants.csv to check ids against (default: OUT/participants.csv)")
     imp.add_argument("--report", type=Path, help="write the import report (JSON, counts only) here")
+    imp.add_argument("--force", action="store_true", help="replace codebook.csv and codings.csv if OUT holds them already")
+    imp.add_argument("--allow-no-codings", action="store_true", help="write a codings.csv without rows when the export has no codings")
     exp = sub.add_parser("export", help="codebook.csv and codings.csv -> a .qdpx to open in a QDA tool")
     exp.add_argument("data_dir", type=Path)
     exp.add_argument("--out", type=Path, required=True)
@@ -87,7 +91,8 @@ def parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run one command; print results; return the exit code."""
     if args.command == "import":
-        report = import_export(args.export, args.mapping, args.out, args.with_excerpts, args.participants, args.report)
+        report = import_export(args.export, args.mapping, args.out, args.with_excerpts, args.participants, args.report,
+                               force=args.force, allow_no_codings=args.allow_no_codings)
         print("\n".join(summary(report)))
     elif args.command == "export":
         print(f"wrote {write_qdpx(args.data_dir, args.out).name}")
@@ -134,9 +139,11 @@ def run_rule(smk) -> None:
     mapping = smk.input.get("mapping")
     try:
         report = import_export(Path(smk.input.qdpx), Path(mapping) if mapping else None, out_dir, False,
-                               Path(smk.input.participants), Path(smk.params.report))
+                               Path(smk.input.participants), Path(smk.params.report), force=True)
     except RefiError as err:
         log.error(str(err))
+        # The author sees the one line in the console too, not only in the log (Snakemake shows the exit status).
+        print(f"import_qdpx: {err}", file=sys.__stderr__)
         raise SystemExit(1) from None
     for line in summary(report):
         log.info(line)

@@ -133,7 +133,9 @@ def study_code(code, mapping: Mapping, file: str) -> StudyCode | str | None:
     if not theme or not sub_theme:
         raise RefiError(file, code.where, f"code {code_id} is not under a theme and a sub-theme; give theme and sub_theme in the mapping")
     if theme not in vocab.CODE_THEMES:
-        raise RefiError(file, code.where, f"code {code_id}: theme '{theme[:30]}' is not one of {', '.join(vocab.CODE_THEMES)}")
+        # The tree level's name is the author's free text: only its length is said.
+        raise RefiError(file, code.where, f"code {code_id}: its theme (a name of {len(theme)} characters) is not one of "
+                        f"{', '.join(vocab.CODE_THEMES)}; name the tree's first level so, or give theme in the mapping")
     label = prefixed.group(2) if prefixed else leaf
     return StudyCode(code_id, theme, sub_theme, label, code.description or label, not code.description)
 

@@ -73,20 +73,21 @@ def read_codes(codes_el: etree._Element | None, file: str) -> dict[str, Code]:
     """The code tree, depth first, each code with its full name path."""
     found: dict[str, Code] = {}
     first_at: dict[tuple[str, ...], str] = {}
+    places: dict = {}
 
     def walk(element, parent_path):
         for el in children(element, "Code"):
             path = parent_path + split_name(el.get("name", ""))
             guid = norm_guid(el.get("guid"))
             if path in first_at:
-                raise RefiError(file, where(el), f"a second code with the same name under one parent (first at {first_at[path]}); "
+                raise RefiError(file, where(el, places), f"a second code with the same name under one parent (first at {first_at[path]}); "
                                 "rename one in the tool and export again")
-            first_at[path] = where(el)
+            first_at[path] = where(el, places)
             if guid in found:
-                raise RefiError(file, where(el), "a second code with the same guid")
+                raise RefiError(file, where(el, places), "a second code with the same guid")
             desc = children(el, "Description")
             found[guid] = Code(guid, path, el.get("isCodable", "true").lower() in ("true", "1"),
-                               clean(desc[0].text) if desc else "", where(el), bool(children(el, "Code")))
+                               clean(desc[0].text) if desc else "", where(el, places), bool(children(el, "Code")))
             walk(el, path)
 
     if codes_el is not None:
@@ -120,11 +121,12 @@ def read_project(export: Export, with_text: bool = False) -> Project:
     dropped["timestamps"] = sum(1 for el in root.iter() if isinstance(el.tag, str) for a in el.attrib if a.endswith("DateTime"))
     variables = {norm_guid(v.get("guid")): v.get("name", "") for vs in children(root, "Variables") for v in children(vs, "Variable")}
     sources, selections, texts = {}, {}, {}
+    places: dict = {}  # each parent's children counted once: naming 30,000 selections of a source stays linear
     for src_el in (s for ss in children(root, "Sources") for s in ss if isinstance(s.tag, str)):
         guid = norm_guid(src_el.get("guid"))
-        sources[guid] = Source(guid, clean(src_el.get("name")), local(src_el), len(sources), where(src_el), variable_values(src_el))
+        sources[guid] = Source(guid, clean(src_el.get("name")), local(src_el), len(sources), where(src_el, places), variable_values(src_el))
         # Codings of a whole source become one segment without a position.
-        whole = Selection(guid, guid, None, len(selections), where(src_el), None)
+        whole = Selection(guid, guid, None, len(selections), where(src_el, places), None)
         whole.codes = [norm_guid(r.get("targetGUID")) for c in children(src_el, "Coding") for r in children(c, "CodeRef")]
         if whole.codes:
             selections[guid] = whole
@@ -134,7 +136,8 @@ def read_project(export: Export, with_text: bool = False) -> Project:
             sguid = norm_guid(sel.get("guid"))
             coded = [norm_guid(r.get("targetGUID")) for c in children(sel, "Coding") for r in children(c, "CodeRef")]
             dropped["duplicate codings"] += len(coded) - len(set(coded))
-            dropped["memos"] += len(children(sel, "Description")) + len(children(sel, "NoteRef"))
+            # An empty <Description/> (NVivo and MAXQDA write one on every selection) is not a memo.
+            dropped["memos"] += sum(1 for d in children(sel, "Description") if clean(d.text)) + len(children(sel, "NoteRef"))
             text = selection_text(export, sel, texts) if with_text else None
             start = sel.get("startPosition")
             if sguid in selections:
@@ -145,8 +148,8 @@ def read_project(export: Export, with_text: bool = False) -> Project:
                 dropped["duplicate selections"] += 1
                 continue
             selections[sguid] = Selection(sguid, guid, int(start) if start is not None and re.fullmatch(r"-?\d+", start) else None,
-                                          len(selections), where(sel), text, list(dict.fromkeys(coded)))
-    cases = [Case(norm_guid(c.get("guid")), clean(c.get("name")), where(c),
+                                          len(selections), where(sel, places), text, list(dict.fromkeys(coded)))
+    cases = [Case(norm_guid(c.get("guid")), clean(c.get("name")), where(c, places),
                   {norm_guid(r.get("targetGUID")) for r in children(c, "SourceRef")},
                   {norm_guid(r.get("targetGUID")) for r in children(c, "SelectionRef")}, variable_values(c))
              for cs in children(root, "Cases") for c in children(cs, "Case")]
