@@ -167,6 +167,7 @@ ENTRIES = {
     "disclose": ("scripts/disclose.py",),
     "validate_table": ("scripts/validate_table.py",),
     "import_qdpx": ("scripts/import_qdpx.py",),
+    "calibrate": ("scripts/calibrate.py",),
     "render": ("scripts/render_book.py", *BOOK),
 }
 # Rules that run no package code of their own (targets, and Snakemake's report).
@@ -332,8 +333,10 @@ def test_every_record_hashes_its_rules_code_inputs(built_project):
 
 @pytest.mark.workflow
 @pytest.mark.parametrize("module, expected", [
-    # The scorecard's verdict rule: chapter 9 (its gate, the book's disclosure report), no other analysis.
-    ("verdict.py", {"analyse_performance", "disclose_performance", "disclosure_report"}),
+    # The scorecard's verdict rule: chapter 9 (its gate, the book's disclosure report) and the calibration study that
+    # judges simulated data sets with it (and chapter 4's table of it), no other analysis.
+    ("verdict.py", {"analyse_performance", "disclose_performance", "calibrate", "analyse_calibration", "disclose_calibration",
+                    "disclosure_report"}),
     # Merging rare categories: chapter 5 only.
     ("merge.py", {"analyse_micro", "disclose_micro", "disclosure_report"}),
 ])

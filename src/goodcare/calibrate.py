@@ -222,6 +222,15 @@ def write(result: dict, path: Path) -> None:
     Path(path).write_text(json.dumps(result, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8")
 
 
+def run_rule(smk) -> None:
+    """Snakemake's calibrate rule: run the study with the rule's params, write its JSON, log the time taken."""
+    Path(smk.log[0]).parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    write(run(int(smk.params.datasets), int(smk.params.seed), int(smk.params.effect_datasets)), smk.output.json)
+    Path(smk.log[0]).write_text(f"calibrate: {smk.params.datasets} null and {smk.params.effect_datasets} effect data sets "
+                                f"in {time.perf_counter() - start:.1f} s\n", encoding="utf-8")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m goodcare.calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=2000, help="data sets under no effect (half as many under the built-in effect)")

@@ -65,3 +65,20 @@ def holm_adjusted(p_values):
     out = np.empty_like(adjusted)
     np.put_along_axis(out, order, adjusted, axis=-1)
     return out
+
+
+def holm_verdicts(comparisons: list, betters: list[str], level: float = 0.95) -> list[str]:
+    """Holm-adjusted verdicts of a family of comparisons: the one rule's words, with each p-value adjusted for
+    the family (a comparison without estimate, standard error or df is not estimable and not in the family)."""
+    usable = [isinstance(c, dict) and all(isinstance(c.get(k), (int, float)) and not isinstance(c.get(k), bool)
+                                          for k in ("estimate", "se", "df")) and c["se"] > 0 for c in comparisons]
+    judged = [c for c, ok in zip(comparisons, usable) if ok]
+    adjusted = iter(holm_adjusted([t_p_value(c["estimate"], c["se"], c["df"]) for c in judged]) if judged else [])
+    out = []
+    for c, ok, better in zip(comparisons, usable, betters):
+        if not ok:
+            out.append(UNKNOWN)
+            continue
+        p, sign = float(next(adjusted)), 1 if better == "higher" else -1
+        out.append(UNCLEAR if p >= 1 - level else SUPPORTED if sign * c["estimate"] > 0 else CONTRADICTED)
+    return out
