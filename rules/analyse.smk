@@ -117,9 +117,31 @@ rule analyse_howmade:
 
 
 # The intervals' own check: the study's design (its cluster sizes) simulated under no effect (chapter 4).
+# The verdicts' calibration study: the generator's model at the study's fixed design, so it reads no data and
+# reruns only when its code (the statistics it shares with the chapters) or the calibration config change.
+rule calibrate:
+    input:
+        code=code_of("scripts/calibrate.py"),
+    output:
+        json=f"{RES}/calibrate/calibration.json",
+    log:
+        f"{LOGS}/calibrate/calibrate.log",
+    benchmark:
+        f"{LOGS}/benchmark/calibrate.tsv"
+    params:
+        datasets=config["calibration"]["datasets"],
+        effect_datasets=config["calibration"]["effect_datasets"],
+        seed=config["seed"],
+    conda:
+        ENV
+    script:
+        "../scripts/calibrate.py"
+
+
 rule analyse_calibration:
     input:
         **validated("organisations", "participants"),
+        values_calibrate=rules.calibrate.output.json,
         code=analysis_code("calibration"),
     output:
         **chapter_outputs("calibration"),

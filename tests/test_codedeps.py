@@ -168,6 +168,7 @@ ENTRIES = {
     "validate_table": ("scripts/validate_table.py",),
     "import_qdpx": ("scripts/import_qdpx.py",),
     "changes": ("scripts/changes.py",),
+    "calibrate": ("scripts/calibrate.py",),
     "render": ("scripts/render_book.py", *BOOK),
 }
 # Rules that run no package code of their own (targets, and Snakemake's report).
@@ -333,9 +334,11 @@ def test_every_record_hashes_its_rules_code_inputs(built_project):
 
 @pytest.mark.workflow
 @pytest.mark.parametrize("module, expected", [
-    # The scorecard's verdict rule: chapter 9 (its gate, the book's disclosure report and the changes since the
-    # last release, which read every published output), no other analysis.
-    ("verdict.py", {"analyse_performance", "disclose_performance", "disclosure_report", "changes"}),
+    # The scorecard's verdict rule: chapter 9 (its gate, the book's disclosure report, the changes since the last
+    # release, which read every published output) and the calibration study that judges simulated data sets with
+    # it (and chapter 4's table of it), no other analysis.
+    ("verdict.py", {"analyse_performance", "disclose_performance", "calibrate", "analyse_calibration", "disclose_calibration",
+                    "disclosure_report", "changes"}),
     # Merging rare categories: chapter 5 only.
     ("merge.py", {"analyse_micro", "disclose_micro", "disclosure_report", "changes"}),
 ])

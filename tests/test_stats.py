@@ -176,9 +176,14 @@ def test_replicates_with_a_zero_denominator_are_dropped_and_counted():
     # P(all three draws from {a, b}) = (2/3)^3, about 296 of 1000.
     assert 200 < r["dropped_reps"] < 400 and r["low"] is not None and "zero denominator" in r["note"]
     assert_plain(r)
-    # CR2 needs only the group's total denominator to be positive: an interval, nothing dropped.
+    # CR2 weights each organisation by its denominator: here all micro hours are in one organisation (c), so
+    # the weighted mean rests on one organisation and has no interval, though its estimate stands.
     c = stats.ratio_difference([1, 1, 4, 2, 2], [0, 0, 2, 1, 1], ["a", "b", "c", "d", "e"], ["micro", "micro", "micro", "larger", "larger"])
-    assert c["estimate"] == r["estimate"] and c["low"] <= c["estimate"] <= c["high"] and c["dropped_reps"] == 0 and "note" not in c
+    assert c["estimate"] == r["estimate"] and c["low"] is None and "positive denominator" in c["note"]
+    assert_plain(c)
+    # With hours in two micro organisations there is an interval, and nothing is dropped.
+    c = stats.ratio_difference([1, 1, 4, 2, 2], [0, 1, 2, 1, 1], ["a", "b", "c", "d", "e"], ["micro", "micro", "micro", "larger", "larger"])
+    assert c["low"] <= c["estimate"] <= c["high"] and c["dropped_reps"] == 0 and "note" not in c
     assert_plain(c)
     none = stats.ratio_difference([1, 1, 2, 2], [0, 0, 1, 1], ["a", "b", "c", "d"], ["micro", "micro", "larger", "larger"], reps=100, seed=3)
     assert none["estimate"] is None and none["ratio_first"] is None and none["low"] is None and "note" in none
@@ -231,13 +236,15 @@ def test_cost_is_linear_in_organisations(method):
 # ---- CR2 / Bell-McCaffrey: the closed form against the textbook matrix computation ----
 
 
-def matrix_cr2(y, groups, clusters, contrast):
+def matrix_cr2(y, groups, clusters, contrast, weights=None):
     """CR2 variance and Bell-McCaffrey df of contrast' beta in the OLS of y on [1, micro dummy], by matrices.
 
     Bell & McCaffrey (2002); Imbens & Kolesar (2016): A_g = (I - H_gg)^(-1/2); V = sum_g (c' B X_g' A_g e_g)^2 with
-    B = (X'X)^-1; G = [(I - H)_(., g) A_g X_g B c]_g and df = tr(G'G)^2 / tr((G'G)^2) (working model: identity)."""
-    y = np.asarray(y, dtype=float)
-    x = np.column_stack([np.ones_like(y), (np.asarray(groups) == "micro").astype(float)])
+    B = (X'X)^-1; G = [(I - H)_(., g) A_g X_g B c]_g and df = tr(G'G)^2 / tr((G'G)^2) (working model: identity).
+    With weights, the WLS as the OLS of sqrt(w) y on sqrt(w) X (working model diag(1/w))."""
+    root = np.ones(len(y)) if weights is None else np.sqrt(np.asarray(weights, dtype=float))
+    y = root * np.asarray(y, dtype=float)
+    x = root[:, None] * np.column_stack([np.ones_like(y), (np.asarray(groups) == "micro").astype(float)])
     bread = np.linalg.inv(x.T @ x)
     residual_maker = np.eye(len(y)) - x @ bread @ x.T
     e = residual_maker @ y
@@ -282,20 +289,16 @@ def test_cr2_closed_form_equals_the_matrix_cr2_and_bm_df(trial):
         assert (r[f"group_low_{side}"], r[f"group_high_{side}"]) == pytest.approx(t_bounds(mean, variance, df), rel=1e-9)
 
 
-def test_cr2_of_a_ratio_is_the_matrix_cr2_of_its_linearised_values():
+def test_cr2_of_a_ratio_is_the_matrix_cr2_of_the_weighted_regression():
     rng = np.random.default_rng(11)
     y, clusters, groups = unbalanced(rng, 6, 4)
     y = np.round(np.abs(y) * 3)
     price = rng.uniform(10, 20, clusters.max() + 1)[clusters]  # one price per organisation
     r = stats.ratio_difference(y, price, clusters, groups)
-    z = np.empty_like(y)
-    for name in ("micro", "larger"):
-        part = groups == name
-        ratio, d_bar = y[part].sum() / price[part].sum(), price[part].mean()
-        z[part] = (y[part] - ratio * price[part]) / d_bar  # influence values of the ratio of sums
-    variance, df = matrix_cr2(z, groups, clusters, np.array([0.0, 1.0]))
+    # sum y / sum d is the WLS mean of y / d with weights d: the ratio's CR2 is that regression's.
+    variance, df = matrix_cr2(y / price, groups, clusters, np.array([0.0, 1.0]), weights=price)
     assert r["se"] ** 2 == pytest.approx(variance, rel=1e-9) and r["df"] == pytest.approx(df, rel=1e-9)
-    assert r["method"] == CR2_METHOD + ", ratio of sums linearised"
+    assert r["method"] == CR2_METHOD + ", ratio of sums as a weighted mean (weights: the denominators)"
 
 
 def test_cr2_of_cliffs_delta_is_the_matrix_cr2_of_the_placement_values():

@@ -20,8 +20,17 @@ Derivation, for one group k with n_k people in clusters g of m_g people:
   A group's own mean uses df = tr_k^2 / tr2_k; the difference of two groups (tr_1 + tr_0)^2 / (tr2_1 + tr2_0).
 - Equal cluster sizes: V_k = var(cluster means) / G_k and the df is Welch-Satterthwaite's with the
   working-model variances of the cluster means (G_k - 1 for one group), i.e. a Welch-like t on cluster means.
-Non-linear statistics (a ratio of sums, Cliff's delta) pass their linearised (influence) values as the
-residuals: S_g is then the cluster's sum of influence values, which sum to zero within the group.
+- Weighted least squares (weights w_i, working model diag(1/w) as in clubSandwich with inverse_var=TRUE):
+  the same formulas hold with people counts replaced by weight sums (m_g -> M_g = sum of w over the cluster,
+  n_k -> W_k) and S_g the weighted residual sum, sum of w_i (r_i - group mean). A ratio of sums sum y / sum d
+  is the WLS mean of y/d with weights d, so S_g = y_g - R d_g and M_g = d_g (the cluster's sums). This is
+  clubSandwich's CR2 (tests/test_clubsandwich.py) when the weights are constant within each cluster, as the
+  compendium's are (a price is the organisation's); with weights varying within a cluster clubSandwich takes
+  another square root of the adjustment (W^-1/2 G^-1/2 W^-1/2, not (W G W)^-1/2) and the two differ a little.
+Cliff's delta passes its linearised (placement) values as the residuals: S_g is then the cluster's sum of
+influence values, which sum to zero within the group.
+Every function works along the last axis, so many data sets of one design (rows) go through in one call
+(goodcare.calibrate); one data set is the 1-d case the chapters use.
 """
 
 import numpy as np
@@ -30,14 +39,16 @@ from scipy.special import stdtrit
 METHOD = "CR2 cluster-robust standard error, Bell-McCaffrey degrees of freedom"
 
 
-def group_pieces(scores, sizes) -> tuple[float, float, float]:
-    """One group's CR2 variance and the traces tr, tr2 of its block of P'P, from cluster residual sums and sizes."""
+def group_pieces(scores, sizes):
+    """One group's CR2 variance and the traces tr, tr2 of its block of P'P, from cluster residual sums and sizes
+    (people, or weight sums); along the last axis, so rows may be data sets."""
     s, m = np.asarray(scores, dtype=float), np.asarray(sizes, dtype=float)
-    n = m.sum()
+    n = m.sum(axis=-1, keepdims=True)
     rest = n - m  # people outside the cluster; positive whenever the group has two or more clusters
-    variance = float(np.sum(s * s / (n * rest)))
+    variance = np.sum(s * s / (n * rest), axis=-1)
     w2 = m * m / (n * rest)
-    tr2 = float(np.sum(m * m) / n**4 + (w2.sum() ** 2 - np.sum(w2 * w2)) / n**2)
+    n = n[..., 0]
+    tr2 = np.sum(m * m, axis=-1) / n**4 + (w2.sum(axis=-1) ** 2 - np.sum(w2 * w2, axis=-1)) / n**2
     return variance, 1.0 / n, tr2
 
 
@@ -46,8 +57,8 @@ def bm_df(*pieces: tuple[float, float, float]) -> float:
     return sum(p[1] for p in pieces) ** 2 / sum(p[2] for p in pieces)
 
 
-def t_interval(estimate: float, variance: float, df: float, level: float) -> tuple[float, float]:
-    """estimate -+ t(df) quantile x standard error."""
+def t_interval(estimate, variance, df, level: float):
+    """estimate -+ t(df) quantile x standard error (elementwise for arrays of data sets)."""
     # stdtrit is the t quantile function itself (scipy.stats.t.ppf calls it), without ~0.1 ms of argument checking.
-    half = float(stdtrit(df, (1 + level) / 2)) * float(np.sqrt(variance))
-    return float(estimate - half), float(estimate + half)
+    half = stdtrit(df, (1 + level) / 2) * np.sqrt(variance)
+    return estimate - half, estimate + half

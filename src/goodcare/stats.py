@@ -91,14 +91,16 @@ def _no_interval(result: dict, note: str) -> dict:
             "group_low_first": None, "group_high_first": None, "group_low_second": None, "group_high_second": None}
 
 
-def _compare(frame, columns, value, contrast, scores, first, second, method, reps, seed, level, linearised="", bounds=None) -> dict:
+def _compare(frame, columns, value, contrast, scores, first, second, method, reps, seed, level, linearised="", bounds=None,
+             sizes=None) -> dict:
     """Shared engine: per-group value and the contrast of the two groups, with a CR2 t interval or the cluster bootstrap.
 
     value(sums) gives a group's own statistic (or is None when only the contrast makes sense, as for Cliff's
     delta); contrast(sums_first, sums_second) gives the effect. Both take arrays with one row per replicate.
     scores(totals_first, totals_second) gives each group's per-organisation sums of residuals (for a mean) or of
     linearised values (for a ratio or Cliff's delta), from the organisations' totals (rows = organisations).
-    bounds (low, high) clips a CR2 interval to the statistic's range (Cliff's delta lies in -1..1).
+    bounds (low, high) clips a CR2 interval to the statistic's range (Cliff's delta lies in -1..1); sizes(totals)
+    gives the clusters' sizes in the CR2 formulas (default people; weight sums for a weighted mean).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -124,7 +126,10 @@ def _compare(frame, columns, value, contrast, scores, first, second, method, rep
         if min(result["k_first"], result["k_second"]) < 2:
             return _no_interval(result, "fewer than two organisations in a group: no interval")
         if not bootstrap:
-            return _cr2_interval(result, totals, scores, value is not None, first, second, level, bounds)
+            # A weighted mean's organisations with zero weight carry no information: two with weight are needed.
+            if min(int((np.asarray((sizes or people_sizes)(totals[name])) > 0).sum()) for name in parts) < 2:
+                return _no_interval(result, "fewer than two organisations with a positive denominator in a group: no interval")
+            return _cr2_interval(result, totals, scores, value is not None, first, second, level, bounds, sizes or people_sizes)
         if reps < 1:
             return _no_interval(result, "no bootstrap replicates requested: no interval")
         # One generator, first group then second: the same seed always gives the same draws.
@@ -143,39 +148,54 @@ def _compare(frame, columns, value, contrast, scores, first, second, method, rep
     return result
 
 
-def _cr2_interval(result, totals, scores, own, first, second, level, bounds) -> dict:
+def _cr2_interval(result, totals, scores, own, first, second, level, bounds, sizes) -> dict:
     """The contrast's CR2 t interval and, where a group has its own value, that value's interval from the same pieces."""
     s_first, s_second = scores(totals[first], totals[second])
-    pieces = {name: cr2.group_pieces(s, totals[name][:, -1])
-              for name, s in ((first, s_first), (second, s_second))}
-    variance, df = pieces[first][0] + pieces[second][0], cr2.bm_df(*pieces.values())
-    low, high = cr2.t_interval(result["estimate"], variance, df, level)
+    pieces = {name: cr2.group_pieces(s, sizes(totals[name])) for name, s in ((first, s_first), (second, s_second))}
+    low, high, variance, df = cr2_contrast(result["estimate"], pieces[first], pieces[second], level)
     if bounds is not None:
         low, high = max(low, bounds[0]), min(high, bounds[1])
-    result.update(low=low, high=high, se=float(np.sqrt(variance)), df=float(df), dropped_reps=0)
+    result.update(low=float(low), high=float(high), se=float(np.sqrt(variance)), df=float(df), dropped_reps=0)
     for side, name in (("first", first), ("second", second)):
         if own and result[f"value_{side}"] is not None:
             group_variance, _, _ = pieces[name]
-            result[f"group_low_{side}"], result[f"group_high_{side}"] = cr2.t_interval(
-                result[f"value_{side}"], group_variance, cr2.bm_df(pieces[name]), level)
+            low, high = cr2.t_interval(result[f"value_{side}"], group_variance, cr2.bm_df(pieces[name]), level)
+            result[f"group_low_{side}"], result[f"group_high_{side}"] = float(low), float(high)
         else:
             result[f"group_low_{side}"] = result[f"group_high_{side}"] = None
     return result
 
 
-def _mean_scores(totals: np.ndarray) -> np.ndarray:
-    """Per organisation: sum of the values minus people x the group mean (columns: value sum, people)."""
-    return totals[:, 0] - totals[:, -1] * totals[:, 0].sum() / totals[:, -1].sum()
+def cr2_contrast(estimate, pieces_first, pieces_second, level: float):
+    """Interval (low, high), variance and Bell-McCaffrey df of first minus second from each group's CR2 pieces
+    (elementwise over data sets: goodcare.calibrate calls this with the chapters' own score functions)."""
+    variance, df = pieces_first[0] + pieces_second[0], cr2.bm_df(pieces_first, pieces_second)
+    low, high = cr2.t_interval(estimate, variance, df, level)
+    return low, high, variance, df
 
 
-def _ratio_scores(totals: np.ndarray) -> np.ndarray:
-    """Per organisation: sum of the linearised ratio (y - R d) / mean d over its people (columns: y, d, people).
+def people_sizes(totals: np.ndarray) -> np.ndarray:
+    """Cluster sizes of an unweighted mean: the people count, the last column of the totals."""
+    return totals[..., -1]
 
-    Taylor linearisation of R = sum y / sum d: R_hat - R ~ mean over people of (y - R d) / d_bar, so the ratio
-    is treated as a people-weighted mean of these influence values (which sum to zero within the group)."""
-    y, d, n = totals[:, 0], totals[:, 1], totals[:, -1]
-    ratio, d_bar = y.sum() / d.sum(), d.sum() / n.sum()
-    return (y - ratio * d) / d_bar
+
+def denominator_sizes(totals: np.ndarray) -> np.ndarray:
+    """Cluster weights of a ratio of sums (the WLS of y/d with weights d): the denominator sums, column 1."""
+    return totals[..., 1]
+
+
+def mean_scores(totals: np.ndarray) -> np.ndarray:
+    """Per organisation: sum of the values minus people x the group mean (columns: value sum, people; rows may be data sets)."""
+    return totals[..., 0] - totals[..., -1] * totals[..., 0].sum(axis=-1, keepdims=True) / totals[..., -1].sum(axis=-1, keepdims=True)
+
+
+def ratio_scores(totals: np.ndarray) -> np.ndarray:
+    """Per organisation: the weighted residual sum y - R d of the WLS whose mean is the ratio (columns: y, d, people).
+
+    R = sum y / sum d is the weighted mean of y/d with weights d, so the ratio's CR2 variance is that WLS
+    slope's (clubSandwich, inverse-variance weights), and these residual sums sum to zero within the group."""
+    y, d = totals[..., 0], totals[..., 1]
+    return y - d * y.sum(axis=-1, keepdims=True) / d.sum(axis=-1, keepdims=True)
 
 
 def _own(scores):
@@ -203,7 +223,7 @@ def mean_difference(values, clusters, groups, *, first="micro", second="larger",
     """Difference in (people-weighted) means, first minus second, with a CR2 t interval (or method="bootstrap")."""
     frame = _frame(values, clusters, groups)
     # The people count n is appended by cluster_totals, so column 1 of the sums is the denominator.
-    out = _compare(frame, ["v"], _ratio, _difference(_ratio), _own(_mean_scores), first, second, method, reps, seed, level)
+    out = _compare(frame, ["v"], _ratio, _difference(_ratio), _own(mean_scores), first, second, method, reps, seed, level)
     return _with_names(out, "mean")
 
 
@@ -227,8 +247,8 @@ def ratio_difference(numerators, denominators, clusters, groups, *, first="micro
     # A person counts only with both parts, so numerator and denominator sums cover the same people.
     frame["d"] = _numbers(denominators).reindex(frame.index)
     frame = frame.dropna(subset=["d"])
-    out = _compare(frame, ["v", "d"], _ratio, _difference(_ratio), _own(_ratio_scores), first, second, method, reps, seed, level,
-                   linearised="ratio of sums linearised")
+    out = _compare(frame, ["v", "d"], _ratio, _difference(_ratio), _own(ratio_scores), first, second, method, reps, seed, level,
+                   linearised="ratio of sums as a weighted mean (weights: the denominators)", sizes=denominator_sizes)
     return _with_names(out, "mean", "ratio")
 
 
@@ -242,19 +262,21 @@ def cliffs_delta(counts_first: np.ndarray, counts_second: np.ndarray, lower_is_b
     return p_lower - p_higher if lower_is_better else p_higher - p_lower
 
 
-def _placement_scores(totals_first: np.ndarray, totals_second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per organisation: sum of its people's placement values minus delta (columns: level counts, people).
+def placement_scores(totals_first: np.ndarray, totals_second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per organisation: sum of its people's placement values minus delta (columns: level counts, people; rows may be data sets).
 
     delta is a two-sample U-statistic; its Hajek projection is mean_i (phi_i - delta) over the first group plus
     mean_j (psi_j - delta) over the second, where phi_i = P(second above x_i) - P(second below x_i) and psi_j =
     P(first below y_j) - P(first above y_j) (DeLong et al. 1988; clustered: Obuchowski 1997). The sign of
     delta (lower or higher is better) does not change the variance, so it is computed for lower is better."""
-    counts_first, counts_second = totals_first[:, :-1], totals_second[:, :-1]
-    p, q = counts_first.sum(axis=0) / counts_first.sum(), counts_second.sum(axis=0) / counts_second.sum()
-    phi = (1 - np.cumsum(q)) - (np.cumsum(q) - q)
-    psi = (np.cumsum(p) - p) - (1 - np.cumsum(p))
-    delta = p @ phi
-    return counts_first @ phi - delta * totals_first[:, -1], counts_second @ psi - delta * totals_second[:, -1]
+    counts_first, counts_second = totals_first[..., :-1], totals_second[..., :-1]
+    p = counts_first.sum(axis=-2) / counts_first.sum(axis=(-2, -1))[..., None]
+    q = counts_second.sum(axis=-2) / counts_second.sum(axis=(-2, -1))[..., None]
+    phi = (1 - np.cumsum(q, axis=-1)) - (np.cumsum(q, axis=-1) - q)
+    psi = (np.cumsum(p, axis=-1) - p) - (1 - np.cumsum(p, axis=-1))
+    delta = (p * phi).sum(axis=-1)[..., None]
+    place = lambda counts, values: np.einsum("...gl,...l->...g", counts, values)  # noqa: E731
+    return place(counts_first, phi) - delta * totals_first[..., -1], place(counts_second, psi) - delta * totals_second[..., -1]
 
 
 def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better=True, first="micro", second="larger", reps=2000, seed=2015, level=0.95, method="cr2") -> dict:
@@ -267,7 +289,7 @@ def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better
     onehot = frame["v"].to_numpy()[:, None] == np.arange(1, n_levels + 1)[None, :]
     frame = frame.assign(**{col: onehot[:, i].astype(float) for i, col in enumerate(cols)})
     # The per-level counts are the sufficient statistics; the people count appended last is not a level.
-    out = _compare(frame, cols, None, lambda a, b: cliffs_delta(a[:, :-1], b[:, :-1], lower_is_better), _placement_scores,
+    out = _compare(frame, cols, None, lambda a, b: cliffs_delta(a[:, :-1], b[:, :-1], lower_is_better), placement_scores,
                    first, second, method, reps, seed, level, linearised="placement values (clustered DeLong)", bounds=(-1.0, 1.0))
     # P(better) + P(tie)/2 = (1 + delta)/2, since P(better) + P(worse) + P(tie) = 1.
     out["prob_superiority"] = None if out["estimate"] is None else (out["estimate"] + 1) / 2

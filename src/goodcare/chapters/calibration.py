@@ -1,8 +1,8 @@
-"""The intervals' own check (chapter 4): false-verdict rates under no effect, simulated at the study's design."""
+"""The intervals' own check (chapter 4): false verdicts and coverage of the verdicts' measures, simulated at the study's design."""
 
 import pandas as pd
 
-from goodcare import calibration
+from goodcare import calibrate, calibration
 from goodcare.fmt import pct
 from goodcare.outputs import ChapterResult, Table, about_no_one
 
@@ -47,10 +47,85 @@ def rates_table(per: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
+STUDY_LABELS = {
+    "H1": "H1: gain in the occupation score",
+    "H2": "H2: ASCOT gain per £10 of hourly price",
+    "H3": "H3: usually the same worker",
+    "H4": "H4: innovation codes per interviewee",
+    "current": "Current occupation level (Cliff's delta; chapter 6)",
+}
+STUDY_COLUMNS = ("Measure", "False verdicts, no effect", "Coverage of the true effect", "On target")
+
+
+def one_decimal(share: float) -> str:
+    """A share as a percentage with one decimal: 93.5%."""
+    return f"{share * 100:.1f}%"
+
+
+def mc_text(r: dict) -> str:
+    """A simulated share with its Monte-Carlo standard error: 4.7% ± 0.5."""
+    return f"{r['rate'] * 100:.1f}% ± {r['mc_se'] * 100:.1f}"
+
+
+def study_table(study: dict) -> pd.DataFrame:
+    """One row per measure of the calibration study (goodcare.calibrate): false verdicts and coverage, MC errors."""
+    rows = [{"Measure": STUDY_LABELS[m], "False verdicts, no effect": mc_text(r["false_verdicts"]),
+             "Coverage of the true effect": mc_text(r["coverage"]), "On target": "yes" if study["on_target"][m] else "no"}
+            for m, r in study["measures"].items()]
+    family = study["family"]
+    rows += [{"Measure": "H1-H4, at least one false verdict", "False verdicts, no effect": mc_text(family["unadjusted"]),
+              "Coverage of the true effect": "–", "On target": "–"},
+             {"Measure": "H1-H4 Holm-adjusted, at least one false verdict", "False verdicts, no effect": mc_text(family["holm"]),
+              "Coverage of the true effect": "–", "On target": "yes" if family["holm"]["rate"] <= study["target"]["rate_high"] else "no"}]
+    return pd.DataFrame(rows, columns=list(STUDY_COLUMNS))
+
+
+def study_text(study: dict) -> dict:
+    """The study's numbers the chapter's prose uses."""
+    target, measures = study["target"], study["measures"]
+    off = [m for m, ok in study["on_target"].items() if not ok]
+    short = {m: max(0.0, target["coverage_min"] - measures[m]["coverage"]["rate"]) for m in off}
+    return {
+        "study_datasets": f"{study['settings']['datasets']:,}", "study_effect_datasets": f"{study['settings']['effect_datasets']:,}",
+        "target_low": one_decimal(target["rate_low"]), "target_high": one_decimal(target["rate_high"]),
+        "coverage_min": one_decimal(target["coverage_min"]),
+        "family_unadjusted": mc_text(study["family"]["unadjusted"]), "family_holm": mc_text(study["family"]["holm"]),
+        "hypotheses_sentence": hypotheses_sentence(study),
+        "cliffs_sentence": cliffs_sentence(study, off, short),
+    }
+
+
+def hypotheses_sentence(study: dict) -> str:
+    """What the study says about the four verdicts, for the reader."""
+    on = [h for h in calibrate.FAMILY if study["on_target"][h]]
+    if len(on) == len(calibrate.FAMILY):
+        return ("The measures of all four hypotheses meet both targets, so each verdict in the scorecard is about as "
+                "likely to be wrong as its interval's confidence level says.")
+    off = ", ".join(h for h in calibrate.FAMILY if h not in on)
+    return (f"The measures of {off} miss a target, so their verdicts are less certain than their intervals' confidence "
+            "level says; the others meet both.")
+
+
+def cliffs_sentence(study: dict, off: list[str], short: dict) -> str:
+    """How far Cliff's delta's interval is from the targets, for the reader."""
+    r = study["measures"]["current"]
+    rates = (f"its false verdicts run at {mc_text(r['false_verdicts'])} and its intervals contain the true value in "
+             f"{mc_text(r['coverage'])} of data sets")
+    if "current" not in off:
+        return f"Cliff's delta of the current level meets both targets: {rates}."
+    if short["current"] > 0:
+        return (f"Cliff's delta of the current level is {short['current'] * 100:.1f} points short of the coverage target: "
+                f"{rates}, so read its intervals as slightly too narrow.")
+    return f"Cliff's delta of the current level misses the false-verdict target: {rates}."
+
+
 def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 0, level: float = 0.95,
-            calibration_settings: dict | None = None) -> ChapterResult:
-    """Simulate the study's design (its own cluster sizes) under no effect and report each method's false-verdict rate."""
-    settings = {"sims": 400, "bootstrap_sims": 100, "bootstrap_replicates": 1000, **(calibration_settings or {})}
+            calibration_settings: dict | None = None, upstream: dict | None = None) -> ChapterResult:
+    """Simulate the study's design (its own cluster sizes) under no effect and report each method's false-verdict rate,
+    beside the verdicts' calibration study (rule calibrate, or run here when it is not given)."""
+    settings = {"sims": 400, "bootstrap_sims": 100, "bootstrap_replicates": 1000, "datasets": 2000, "effect_datasets": 1000,
+                **(calibration_settings or {})}
+    study = (upstream or {}).get("calibrate") or calibrate.run(settings["datasets"], seed, settings["effect_datasets"])
     # The check matters where organisations are few; a scaled-up data set (benchmarks) would make the simulation
     # as large as the data. Beyond MAX_SIMULATED organisations the study's own design is simulated instead.
     own_design = len(frames["organisations"]) <= MAX_SIMULATED
@@ -61,11 +136,13 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 0, le
     text.update(nominal=pct(result["nominal"]), sims=f"{settings['sims']:,}", bootstrap_sims=f"{settings['bootstrap_sims']:,}",
                 iccs=", ".join(f"{icc:.2f}" for icc in result["settings"]["iccs"]),
                 micro=str(result["design"]["organisations"]["micro"]), larger=str(result["design"]["organisations"]["larger"]),
-                design="this data set's" if own_design else "the study's (this data set has too many organisations to simulate)")
+                design="this data set's" if own_design else "the study's (this data set has too many organisations to simulate)",
+                **study_text(study))
     # Simulated data sets stand for no one: every number here is a property of the method at this design
     # (the only link to the study is the number of people per organisation, which chapter 4 publishes).
     return ChapterResult(
-        tables={"false-verdicts": Table(rates_table(per, every), about_no_one(*METHOD_COLUMNS.values(), where="column"))},
-        values={"simulation": result, "text": text},
-        value_cells=about_no_one("simulation", "text"),
+        tables={"false-verdicts": Table(rates_table(per, every), about_no_one(*METHOD_COLUMNS.values(), where="column")),
+                "verdict-calibration": Table(study_table(study), about_no_one(*STUDY_COLUMNS[1:], where="column"))},
+        values={"simulation": result, "study": study, "text": text},
+        value_cells=about_no_one("simulation", "study", "text"),
     )

@@ -11,7 +11,7 @@ import pandas as pd
 from goodcare import vocab
 from goodcare.fmt import UNITS
 from goodcare.outputs import ChapterResult, Table, about_no_one, cells, cells_at, is_suppressed, key_of, parse_key, value_cells
-from goodcare.verdict import SUPPORTED, scorecard_row
+from goodcare.verdict import SUPPORTED, holm_verdicts, scorecard_row
 
 NOT_PUBLISHED = "not published (disclosure control)"
 # The fields of a comparison the scorecard reads; any of them may be a "suppressed (...)" string upstream.
@@ -21,7 +21,8 @@ DIFFERENCE = "Difference (micro minus larger)"
 LABELS = 2  # Hypothesis and Measure label the rows (the measure's name may hold a digit, as in "per £10")
 # A scorecard row in the values: what the data say (suppressed with the measure) and what names it (config
 # and settings: about no one, so a row keeps its name and chapter when its numbers are suppressed).
-DATA_LEAVES = ("micro", "larger", "difference", "verdict", "words")
+DATA_LEAVES = ("micro", "larger", "difference", "verdict", "holm_verdict", "words")
+HOLM = "Holm-adjusted verdict"
 LABEL_LEAVES = ("id", "short", "measure", "chapter", "method", "unit")
 
 
@@ -59,7 +60,12 @@ def scorecard(hypotheses: list[dict], upstream: dict[str, dict], level: float) -
         row = unpublished_row(h, comparison, marker) if marker else scorecard_row(h, comparison, UNITS[h["unit"]], level)
         method = comparison.get("method", "") if isinstance(comparison, dict) else ""
         rows.append({**row, "chapter": h["chapter"], "method": method, "unit": h["unit"]})
-    return pd.DataFrame(rows, columns=["id", "short", "measure", "micro", "larger", "difference", "verdict", "words", "chapter", "method", "unit"])
+    # The four hypotheses are one family: Holm's step-down over the published comparisons, beside each verdict.
+    published = [None if r["verdict"] == NOT_PUBLISHED else comparison_at(upstream[h["chapter"]], h["measure"]) for h, r in zip(hypotheses, rows)]
+    for row, holm in zip(rows, holm_verdicts(published, [h.get("better", "higher") for h in hypotheses], level)):
+        row["holm_verdict"] = NOT_PUBLISHED if row["verdict"] == NOT_PUBLISHED else holm
+    return pd.DataFrame(rows, columns=["id", "short", "measure", "micro", "larger", "difference", "verdict", "holm_verdict", "words",
+                                       "chapter", "method", "unit"])
 
 
 # ---- who stands behind each measure: the cells the upstream chapter staged for its own gate ----
@@ -111,6 +117,7 @@ def row_cells(i: int, stats: pd.DataFrame, unit: str, statistic: str) -> pd.Data
         *(cells_at(stats[stats["group"] == g], i, column, statistic, unit) for g, column in COLUMNS.items()),
         cells_at(stats, i, DIFFERENCE, "difference", unit),
         cells_at(stats, i, "Verdict", "difference", unit),  # a verdict tells the side of the interval, so it falls with the difference
+        cells_at(stats, i, HOLM, "difference", unit),
     )
 
 
@@ -141,7 +148,7 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
     display = pd.DataFrame({
         "Hypothesis": card["id"] + " " + card["short"], "Measure": card["measure"],
         COLUMNS["micro"]: card["micro"], COLUMNS["larger"]: card["larger"],
-        DIFFERENCE: card["difference"], "Verdict": card["verdict"],
+        DIFFERENCE: card["difference"], "Verdict": card["verdict"], HOLM: card["holm_verdict"],
     })
     counts = card["verdict"].value_counts().sort_index().to_dict()
     values = {
