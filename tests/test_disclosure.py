@@ -56,6 +56,14 @@ def test_two_largest_at_exactly_ninety_percent_pass_above_fail():
     assert verdict({"a": 9, "b": 9, "c": 1}) == "dominance_2"  # 94.7%
 
 
+def test_p_percent_fails_when_the_rest_are_under_a_tenth_of_the_largest():
+    alone = dict(min_people=1, max_top1_share=1, max_top2_share=1)  # p-percent on its own
+    assert verdict({"a": 9, "b": 1, "c": 1}, **alone) == ""  # the rest (1) is 11% of the largest
+    assert verdict({"a": 11, "b": 1, "c": 1}, **alone) == "p_percent"  # 9%
+    assert verdict({"a": 11, "b": 1, "c": 1}, **alone, min_p_ratio=0.05) == ""
+    assert Settings(min_p_ratio=0.05).relaxed()[0]["setting"] == "min_p_ratio"
+
+
 def test_thresholds_come_from_config_and_weaker_ones_are_listed():
     assert verdict({"a": 2, "b": 2, "c": 1}, min_people=5) == ""
     relaxed = Settings.from_config({"min_people": 5, "k_anonymity": 3, "max_top1_share": 0.4}).relaxed()
@@ -71,10 +79,11 @@ def test_cells_about_organisations_need_three_organisations_only():
     assert primary(contributors(orgs.iloc[:2], ["band"], unit=None).assign(unit="organisations"), Settings()).iloc[0] == "min_organisations"
 
 
-def test_zero_cells_pass_unless_zeros_are_disclosive():
+def test_zero_cells_fail_unless_zeros_are_declared_not_disclosive():
     zero = pd.DataFrame({"people": [0], "organisations": [0], "top1": [0], "top2": [0], "unit": ["people"]})
-    assert primary(zero, Settings()).iloc[0] == ""
-    assert primary(zero, Settings(zeros_are_disclosive=True)).iloc[0] == "min_people"
+    assert primary(zero, Settings()).iloc[0] == "min_people"  # ACRO's default
+    assert primary(zero, Settings(zeros_are_disclosive=False)).iloc[0] == ""
+    assert [r["setting"] for r in Settings(zeros_are_disclosive=False).relaxed()] == ["zeros_are_disclosive"]
 
 
 # --- secondary suppression, checked by recomputing from what is published ------------------------------------

@@ -9,7 +9,7 @@ from goodcare.disclosure.rules import where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.outputs import write_csv, write_json
 
-SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "linked", "secondary")
+SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "p_percent", "linked", "secondary")
 CELL_COLUMNS = ["chapter", "output", "cell", "rule", "key"]
 
 
