@@ -194,3 +194,14 @@ def test_a_suppression_marker_is_not_a_number_to_describe():
 
     assert not holds_number("suppressed (fewer than 10 people)")
     assert holds_number("12 (40%)") and holds_number(3) and not holds_number(True)
+
+
+def test_the_report_lists_the_differences_from_acro_with_this_builds_settings():
+    from goodcare.disclosure.report import acro_differences, acro_table, book_report
+
+    zeros = {d["rule"]: d for d in acro_differences(Settings(zeros_are_disclosive=False))}["Zero cells"]
+    assert zeros["gate"].startswith("published") and zeros["acro"].startswith("fail")
+    report = book_report([], {}, Settings())
+    table = acro_table(report)
+    assert list(table.columns) == ["Rule", "This gate", "ACRO 1.0.2", "Why"] and table["Why"].ne("").all()
+    assert "p-percent" in set(table["Rule"]) and report["acro_differences"] == acro_differences(Settings())

@@ -13,6 +13,28 @@ SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominanc
 CELL_COLUMNS = ["chapter", "output", "cell", "rule", "key"]
 
 
+def acro_differences(s: Settings) -> list[dict]:
+    """Where this gate and ACRO 1.0.2 (its default risk appetite) decide differently, and why (the tests
+    compare the two cell by cell where the rule is the same)."""
+    rows = [
+        ("Largest organisation's share", f"at most {s.max_top1_share:.0%} of a cell", "no such rule (its n,k rule is n=2, k=90%)",
+         "one organisation supplying most of a cell about people discloses about that organisation; this rule is stricter than ACRO"),
+        ("Two largest organisations (n,k)", f"at most {s.max_top2_share:.0%}: exactly 90% publishes", "at least 90% fails",
+         "the design says 'no more than'; the tests agree with ACRO on every other cell"),
+        ("p-percent", f"the rest at least {s.min_p_ratio:.0%} of the largest", "the same (safe_pratio_p)",
+         "none; with n,k at 90% and p at 10% it suppresses nothing n,k does not"),
+        ("Organisations per cell", f"at least {s.min_organisations}", "no such rule", "a cell from one or two organisations describes them"),
+        ("Zero cells", "fail" if s.zeros_are_disclosive else "published (this build's config)", "fail (zeros_are_disclosive)",
+         "the gate agrees with ACRO by default; a build that publishes zeros says so under the weaker settings"),
+        ("Magnitudes of money or FTE over organisations", "threshold on organisations only", "n,k and p-percent on the values",
+         "the analyses do not yet describe each organisation's share of a value; not yet checked"),
+        ("Negative or missing values", "no rule", "sent to review", "the analyses do not yet report them per cell; not yet checked"),
+        ("Secondary suppression", "within a chapter (linked keys, additive lines)", "none: a linked table is sent to review",
+         "ACRO leaves differencing to the output checker; across chapters the gate does not yet do it"),
+    ]
+    return [dict(zip(("rule", "gate", "acro", "why"), r)) for r in rows]
+
+
 def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, missing: dict, quotes: dict, s: Settings) -> dict:
     """One chapter's report: every output's status and cell count, and every suppressed location with its rule."""
     hidden = cells[cells["reason"].ne("")] if len(cells) else cells.assign(reason=[])
@@ -52,6 +74,7 @@ def book_report(chapter_reports: list[dict], quotes: dict, s: Settings) -> dict:
         "not_fully_published": [o for o in outputs if o["status"] != "published"],
         "quotes": quotes,
         "suppressed": cells.to_dict("records"),
+        "acro_differences": acro_differences(s),
     }
 
 
@@ -70,6 +93,12 @@ def cells_table(report: dict) -> pd.DataFrame:
         return pd.DataFrame({"Chapter": [], "Table or figure": [], "Rule": [], "Cells": []})
     grouped = cells.groupby(["chapter", "output", "rule"]).size().rename("Cells").reset_index()
     return grouped.rename(columns={"chapter": "Chapter", "output": "Table or figure", "rule": "Rule"}).astype({"Cells": str})
+
+
+def acro_table(report: dict) -> pd.DataFrame:
+    """A reader's table of where the gate and ACRO differ, and why."""
+    return pd.DataFrame([{"Rule": d["rule"], "This gate": d["gate"], "ACRO 1.0.2": d["acro"], "Why": d["why"]}
+                         for d in report.get("acro_differences", [])])
 
 
 def read(path: Path) -> dict:
