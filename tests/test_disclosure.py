@@ -205,3 +205,23 @@ def test_the_report_lists_the_differences_from_acro_with_this_builds_settings():
     table = acro_table(report)
     assert list(table.columns) == ["Rule", "This gate", "ACRO 1.0.2", "Why"] and table["Why"].ne("").all()
     assert "p-percent" in set(table["Rule"]) and report["acro_differences"] == acro_differences(Settings())
+
+
+def test_a_group_suppressed_in_one_chapter_and_published_in_another_stops_the_book():
+    from goodcare.disclosure.report import book_report
+
+    methods = {"chapter": "methods", "outputs": [], "quotes": {}, "published_keys": ["group=larger"],
+               "suppressed": [{"chapter": "methods", "output": "table t", "cell": "(row 1, column 'Staff')", "rule": "secondary", "key": "role=staff"}]}
+    innovation = {"chapter": "innovation", "outputs": [], "quotes": {}, "suppressed": [], "published_keys": ["group=micro", "role=staff"]}
+    with pytest.raises(DisclosureError) as err:
+        book_report([methods, innovation], {}, Settings())
+    assert "chapter innovation, chapter, cell key 'role=staff': rule linked (suppressed in chapter methods (secondary), published here)" in str(err.value)
+    innovation["published_keys"] = ["group=micro"]
+    assert book_report([methods, innovation], {}, Settings())["cells_suppressed"] == 1
+
+
+def test_chapter_reports_list_the_keys_they_publish(tmp_path):
+    report, _ = gate(tmp_path, role_table())
+    suppressed = {c["key"] for c in report["suppressed"]}
+    assert report["published_keys"] and not suppressed & set(report["published_keys"])
+    assert all("@" not in k and k != "none" for k in report["published_keys"])

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from goodcare.disclosure.rules import where
+from goodcare.disclosure.rules import Breach, DisclosureError, where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.outputs import write_csv, write_json
 
@@ -29,8 +29,9 @@ def acro_differences(s: Settings) -> list[dict]:
         ("Magnitudes of money or FTE over organisations", "threshold on organisations only", "n,k and p-percent on the values",
          "the analyses do not yet describe each organisation's share of a value; not yet checked"),
         ("Negative or missing values", "no rule", "sent to review", "the analyses do not yet report them per cell; not yet checked"),
-        ("Secondary suppression", "within a chapter (linked keys, additive lines)", "none: a linked table is sent to review",
-         "ACRO leaves differencing to the output checker; across chapters the gate does not yet do it"),
+        ("Secondary suppression",
+         "within a chapter (linked keys, additive lines); across chapters, a group suppressed in one and published in another stops the book",
+         "none: a linked table is sent to review", "ACRO leaves differencing to the output checker"),
     ]
     return [dict(zip(("rule", "gate", "acro", "why"), r)) for r in rows]
 
@@ -47,7 +48,31 @@ def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, mis
         n_cells = 0 if o.cells is None else len(o.cells)
         per_output.append({"output": o.label, "status": status.get(o.label, "published"), "cells": n_cells,
                            "suppressed": len(mine), "undescribed": len(missing.get(o.label, []))})
-    return {"chapter": chapter, "outputs": per_output, "suppressed": suppressed, "quotes": quotes, "settings": s.public()}
+    return {"chapter": chapter, "outputs": per_output, "suppressed": suppressed, "quotes": quotes, "settings": s.public(),
+            "published_keys": published_keys(cells)}
+
+
+def published_keys(cells: pd.DataFrame) -> list[str]:
+    """The keys (groups of people or organisations) of the chapter's published cells, for the book-wide check.
+    A cell without a key of its own (its output@row/column fallback) or about no one names no group."""
+    if not len(cells):
+        return []
+    shown = cells[cells["reason"].eq("") & cells["unit"].ne("none") & cells["key"].notna()]
+    return sorted({k for k in shown["key"] if k != "none" and "@" not in k})
+
+
+def cross_chapter_breaches(chapter_reports: list[dict]) -> list[Breach]:
+    """Groups suppressed in one chapter but published in another (a reader could difference the two)."""
+    found = []
+    for hidden in chapter_reports:
+        keys = {c["key"]: c["rule"] for c in hidden["suppressed"] if c["key"] and c["key"] != "none" and "@" not in str(c["key"])}
+        for shown in chapter_reports:
+            if shown["chapter"] == hidden["chapter"]:
+                continue
+            for key in sorted(set(keys) & set(shown.get("published_keys", []))):
+                found.append(Breach(shown["chapter"], "chapter", f"key '{key}'", "linked",
+                                    f"suppressed in chapter {hidden['chapter']} ({keys[key]}), published here"))
+    return found
 
 
 def write_chapter_report(report: dict, json_path: Path, csv_path: Path) -> None:
@@ -57,7 +82,13 @@ def write_chapter_report(report: dict, json_path: Path, csv_path: Path) -> None:
 
 
 def book_report(chapter_reports: list[dict], quotes: dict, s: Settings) -> dict:
-    """The book's report: rules with thresholds and counts, relaxed settings, outputs not fully published."""
+    """The book's report: rules with thresholds and counts, relaxed settings, outputs not fully published.
+
+    Raises DisclosureError (the book is not rendered) if a group suppressed in one chapter is published in another.
+    """
+    crossed = cross_chapter_breaches(chapter_reports)
+    if crossed:
+        raise DisclosureError(crossed)
     cells = pd.DataFrame([c for r in chapter_reports for c in r["suppressed"]], columns=CELL_COLUMNS)
     counts = cells["rule"].value_counts().to_dict()
     where_ = {rule: sorted({f"{r.chapter}: {r.output}" for r in cells[cells["rule"] == rule].itertuples()}) for rule in counts}
