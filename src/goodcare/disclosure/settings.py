@@ -95,10 +95,10 @@ def rules(s: Settings) -> list[Rule]:
         Rule("dominance_2", "No two organisations supply too much of a cell.", f"two largest at most {s.max_top2_share:.0%}", hand, "cell suppressed", "two organisations dominate"),
         Rule("p_percent", "The smaller contributors are not too small beside the largest (ACRO's p-percent rule).", f"others at least {s.min_p_ratio:.0%} of the largest", hand, "cell suppressed", "one organisation is too large beside the rest"),
         Rule("secondary", "A suppressed cell cannot be recovered from totals or other outputs.", "every additive line has 0 or at least 2 suppressed cells", hand, "second cell suppressed", "protects another cell"),
-        Rule("linked", "A group suppressed in one output is suppressed in every output of the chapter.", "same key, same decision", hand, "cell suppressed", "suppressed elsewhere"),
+        Rule("linked", "A group suppressed in one output is suppressed in every output of the chapter; one shown in another chapter stops the book.", "same key, same decision", hand, "cell suppressed (in another chapter: build stops)", "suppressed elsewhere"),
         Rule("no_extremes", "No minimum or maximum of a distribution is published.", "statistic min/max refused", hand, "build stops"),
         Rule("no_ids", "No per-organisation or per-person rows.", "no org_id, participant_id or segment_id column", hand, "build stops"),
         Rule("undescribed", "Every published number is described by cells.", f"uncovered outputs: {s.undescribed}", hand, {"stop": "build stops", "withhold": "output withheld", "pass": "published unchecked, listed"}[s.undescribed]),
-        Rule("identifiers", "Excerpts hold no direct identifiers.", ", ".join(s.identifiers), "presidio-analyzer pattern and deny-list recognisers (no NLP model), phonenumbers, tldextract (offline)", "build stops"),
+        Rule("identifiers", "No published text (excerpts, codebook, table, value or alt text) holds a direct identifier.", ", ".join(s.identifiers), "presidio-analyzer pattern recognisers (no NLP model), phonenumbers, tldextract (offline), confusable-homoglyphs, and the gate's own name, shape and words-for-symbols matching", "build stops"),
         Rule("k_anonymity", "Quote attributions are k-anonymous across the book.", f"k = {s.k_anonymity}", hand, "attribution coarsened, else quote withheld"),
     ]
