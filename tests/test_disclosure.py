@@ -56,6 +56,14 @@ def test_two_largest_at_exactly_ninety_percent_pass_above_fail():
     assert verdict({"a": 9, "b": 9, "c": 1}) == "dominance_2"  # 94.7%
 
 
+def test_p_percent_fails_when_the_rest_are_under_a_tenth_of_the_largest():
+    alone = dict(min_people=1, max_top1_share=1, max_top2_share=1)  # p-percent on its own
+    assert verdict({"a": 9, "b": 1, "c": 1}, **alone) == ""  # the rest (1) is 11% of the largest
+    assert verdict({"a": 11, "b": 1, "c": 1}, **alone) == "p_percent"  # 9%
+    assert verdict({"a": 11, "b": 1, "c": 1}, **alone, min_p_ratio=0.05) == ""
+    assert Settings(min_p_ratio=0.05).relaxed()[0]["setting"] == "min_p_ratio"
+
+
 def test_thresholds_come_from_config_and_weaker_ones_are_listed():
     assert verdict({"a": 2, "b": 2, "c": 1}, min_people=5) == ""
     relaxed = Settings.from_config({"min_people": 5, "k_anonymity": 3, "max_top1_share": 0.4}).relaxed()
@@ -71,10 +79,11 @@ def test_cells_about_organisations_need_three_organisations_only():
     assert primary(contributors(orgs.iloc[:2], ["band"], unit=None).assign(unit="organisations"), Settings()).iloc[0] == "min_organisations"
 
 
-def test_zero_cells_pass_unless_zeros_are_disclosive():
+def test_zero_cells_fail_unless_zeros_are_declared_not_disclosive():
     zero = pd.DataFrame({"people": [0], "organisations": [0], "top1": [0], "top2": [0], "unit": ["people"]})
-    assert primary(zero, Settings()).iloc[0] == ""
-    assert primary(zero, Settings(zeros_are_disclosive=True)).iloc[0] == "min_people"
+    assert primary(zero, Settings()).iloc[0] == "min_people"  # ACRO's default
+    assert primary(zero, Settings(zeros_are_disclosive=False)).iloc[0] == ""
+    assert [r["setting"] for r in Settings(zeros_are_disclosive=False).relaxed()] == ["zeros_are_disclosive"]
 
 
 # --- secondary suppression, checked by recomputing from what is published ------------------------------------
@@ -185,3 +194,34 @@ def test_a_suppression_marker_is_not_a_number_to_describe():
 
     assert not holds_number("suppressed (fewer than 10 people)")
     assert holds_number("12 (40%)") and holds_number(3) and not holds_number(True)
+
+
+def test_the_report_lists_the_differences_from_acro_with_this_builds_settings():
+    from goodcare.disclosure.report import acro_differences, acro_table, book_report
+
+    zeros = {d["rule"]: d for d in acro_differences(Settings(zeros_are_disclosive=False))}["Zero cells"]
+    assert zeros["gate"].startswith("published") and zeros["acro"].startswith("fail")
+    report = book_report([], {}, Settings())
+    table = acro_table(report)
+    assert list(table.columns) == ["Rule", "This gate", "ACRO 1.0.2", "Why"] and table["Why"].ne("").all()
+    assert "p-percent" in set(table["Rule"]) and report["acro_differences"] == acro_differences(Settings())
+
+
+def test_a_group_suppressed_in_one_chapter_and_published_in_another_stops_the_book():
+    from goodcare.disclosure.report import book_report
+
+    methods = {"chapter": "methods", "outputs": [], "quotes": {}, "published_keys": ["group=larger"],
+               "suppressed": [{"chapter": "methods", "output": "table t", "cell": "(row 1, column 'Staff')", "rule": "secondary", "key": "role=staff"}]}
+    innovation = {"chapter": "innovation", "outputs": [], "quotes": {}, "suppressed": [], "published_keys": ["group=micro", "role=staff"]}
+    with pytest.raises(DisclosureError) as err:
+        book_report([methods, innovation], {}, Settings())
+    assert "chapter innovation, chapter, cell key 'role=staff': rule linked (suppressed in chapter methods (secondary), published here)" in str(err.value)
+    innovation["published_keys"] = ["group=micro"]
+    assert book_report([methods, innovation], {}, Settings())["cells_suppressed"] == 1
+
+
+def test_chapter_reports_list_the_keys_they_publish(tmp_path):
+    report, _ = gate(tmp_path, role_table())
+    suppressed = {c["key"] for c in report["suppressed"]}
+    assert report["published_keys"] and not suppressed & set(report["published_keys"])
+    assert all("@" not in k and k != "none" for k in report["published_keys"])

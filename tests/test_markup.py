@@ -56,3 +56,18 @@ def test_hostile_codebook_text_reaches_the_appendix_as_text(built_results, tmp_p
     assert "\\<script\\>alert(1)\\</script\\>" in shown and "<script>" not in shown
     assert "\\[link\\](http://x.example)" in shown and "\\@fig-x" in shown
     assert "=HYPERLINK" in shown and "'=HYPERLINK" not in shown  # the reader sees the text, not the apostrophe
+
+
+@pytest.mark.parametrize("text", ["= heading", "- item", "+ item", "/ term: x", "1. first", "== two"])
+def test_table_cells_that_would_open_a_typst_block_are_made_inert_for_typst(text):
+    cell = book.md_cell(text)
+    assert cell.startswith(book.TYPST_INERT) and cell.endswith(" ".join(md_text(text).split()))
+
+
+@pytest.mark.parametrize("text", ["plain", "-0.45 (-1.20 to 0.31)", "12 (34%)", "0.5", "mid - dash"])
+def test_ordinary_cells_are_not_prefixed(text):
+    assert book.md_cell(text) == md_text(text)
+
+
+def test_dash_runs_stay_hyphens():
+    assert md_text("<!-- c -->") == "\\<!\\-\\- c \\-\\-\\>" and md_text("a - b") == "a - b"

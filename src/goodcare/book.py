@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pandas as pd
 from goodcare.markup import md_text, restore_formula
 
 RESULTS_ENV = "GOODCARE_RESULTS"
+# At the start of a Typst table cell these open a heading, a list, a numbered list or a term list, and
+# pandoc's Typst writer escapes them only at the start of a paragraph, not of a cell ("= x" became a heading).
+TYPST_CELL_START = re.compile(r"^(?:[=+/-]+|\d+\.)(?=\s|$)")
+# An empty Typst string before such a cell's text: Typst no longer reads the text as a line start; HTML drops it.
+TYPST_INERT = '`#""`{=typst}'
 
 
 def results_dir() -> Path:
@@ -36,6 +42,12 @@ def table(chapter: str, name: str) -> pd.DataFrame:
     return frame.map(restore_formula)
 
 
+def md_cell(value) -> str:
+    """A value as the literal text of a pipe-table cell in both formats (`md_text`, made inert for Typst too)."""
+    text = md_text(value)
+    return TYPST_INERT + text if TYPST_CELL_START.match(" ".join(str(value).split())) else text
+
+
 def markdown_table(frame: pd.DataFrame, markup: tuple[str, ...] = ()) -> str:
     """A pipe table, which both the HTML site and the Typst PDF render natively. Every header and cell is
     published as text (escaped), except the columns named in `markup`, which hold markdown the project
@@ -43,8 +55,8 @@ def markdown_table(frame: pd.DataFrame, markup: tuple[str, ...] = ()) -> str:
     shown = frame.copy()
     for column in shown.columns:
         if column not in markup:
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else md_text(v))
-    shown.columns = [c if c in markup else md_text(c) for c in shown.columns]
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else md_cell(v))
+    shown.columns = [c if c in markup else md_cell(c) for c in shown.columns]
     return shown.to_markdown(index=False, disable_numparse=True)
 
 

@@ -11,6 +11,8 @@ MARKUP = re.compile(r"([\\`*_{}\[\]<>&$@~^|#])")
 # At the start of a block these open a list, a quote, a header underline or a fenced div: "- ", "+ ",
 # "> ", "= ", ": ", "1. ", "2) ". Only the first character (or the number's mark) needs the backslash.
 BLOCK_START = re.compile(r"^(?:([-+>=:])|(\d+)([.)])(?=\s|$))")
+# Two or more hyphens would be set as a dash by pandoc's smart typography ("<!--" would read "<!–").
+DASHES = re.compile(r"-{2,}")
 # A cell that starts with one of these is run as a formula by spreadsheet programs (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -18,6 +20,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def md_text(value) -> str:
     """A value as literal markdown text on one line (a newline would end a table row or a block quote)."""
     text = MARKUP.sub(r"\\\1", " ".join(str(value).split()))
+    text = DASHES.sub(lambda m: "\\-" * len(m[0]), text)
     return BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 

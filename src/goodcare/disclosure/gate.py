@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from goodcare.disclosure import secondary
+from goodcare.disclosure.published import text_breaches
 from goodcare.disclosure.quotes import publish_quotes
 from goodcare.disclosure.report import chapter_report
 from goodcare.disclosure.rules import Breach, DisclosureError, misplaced, primary, structural, where
@@ -114,6 +115,7 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
     if s.undescribed == "stop":
         breaches += [Breach(chapter, out, spots[0], "undescribed", f"{len(spots)} number(s) with no cell") for out, spots in missing.items()]
     quote_table, quote_report = publish_quotes(chapter, quotes, attributions, codings, breaches)
+    breaches += text_breaches(chapter, outputs, values, quote_table, s)  # every published free text, in one place
     if breaches:
         raise DisclosureError(breaches)
     cells = all_cells(outputs)

@@ -5,12 +5,35 @@ from pathlib import Path
 
 import pandas as pd
 
-from goodcare.disclosure.rules import where
+from goodcare.disclosure.rules import Breach, DisclosureError, where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.outputs import write_csv, write_json
 
-SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "linked", "secondary")
+SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "p_percent", "linked", "secondary")
 CELL_COLUMNS = ["chapter", "output", "cell", "rule", "key"]
+
+
+def acro_differences(s: Settings) -> list[dict]:
+    """Where this gate and ACRO 1.0.2 (its default risk appetite) decide differently, and why (the tests
+    compare the two cell by cell where the rule is the same)."""
+    rows = [
+        ("Largest organisation's share", f"at most {s.max_top1_share:.0%} of a cell", "no such rule (its n,k rule is n=2, k=90%)",
+         "one organisation supplying most of a cell about people discloses about that organisation; this rule is stricter than ACRO"),
+        ("Two largest organisations (n,k)", f"at most {s.max_top2_share:.0%}: exactly 90% publishes", "at least 90% fails",
+         "the design says 'no more than'; the tests agree with ACRO on every other cell"),
+        ("p-percent", f"the rest at least {s.min_p_ratio:.0%} of the largest", "the same (safe_pratio_p)",
+         "none; with n,k at 90% and p at 10% it suppresses nothing n,k does not"),
+        ("Organisations per cell", f"at least {s.min_organisations}", "no such rule", "a cell from one or two organisations describes them"),
+        ("Zero cells", "fail" if s.zeros_are_disclosive else "published (this build's config)", "fail (zeros_are_disclosive)",
+         "the gate agrees with ACRO by default; a build that publishes zeros says so under the weaker settings"),
+        ("Magnitudes of money or FTE over organisations", "threshold on organisations only", "n,k and p-percent on the values",
+         "the analyses do not yet describe each organisation's share of a value; not yet checked"),
+        ("Negative or missing values", "no rule", "sent to review", "the analyses do not yet report them per cell; not yet checked"),
+        ("Secondary suppression",
+         "within a chapter (linked keys, additive lines); across chapters, a group suppressed in one and published in another stops the book",
+         "none: a linked table is sent to review", "ACRO leaves differencing to the output checker"),
+    ]
+    return [dict(zip(("rule", "gate", "acro", "why"), r)) for r in rows]
 
 
 def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, missing: dict, quotes: dict, s: Settings) -> dict:
@@ -25,7 +48,31 @@ def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, mis
         n_cells = 0 if o.cells is None else len(o.cells)
         per_output.append({"output": o.label, "status": status.get(o.label, "published"), "cells": n_cells,
                            "suppressed": len(mine), "undescribed": len(missing.get(o.label, []))})
-    return {"chapter": chapter, "outputs": per_output, "suppressed": suppressed, "quotes": quotes, "settings": s.public()}
+    return {"chapter": chapter, "outputs": per_output, "suppressed": suppressed, "quotes": quotes, "settings": s.public(),
+            "published_keys": published_keys(cells)}
+
+
+def published_keys(cells: pd.DataFrame) -> list[str]:
+    """The keys (groups of people or organisations) of the chapter's published cells, for the book-wide check.
+    A cell without a key of its own (its output@row/column fallback) or about no one names no group."""
+    if not len(cells):
+        return []
+    shown = cells[cells["reason"].eq("") & cells["unit"].ne("none") & cells["key"].notna()]
+    return sorted({k for k in shown["key"] if k != "none" and "@" not in k})
+
+
+def cross_chapter_breaches(chapter_reports: list[dict]) -> list[Breach]:
+    """Groups suppressed in one chapter but published in another (a reader could difference the two)."""
+    found = []
+    for hidden in chapter_reports:
+        keys = {c["key"]: c["rule"] for c in hidden["suppressed"] if c["key"] and c["key"] != "none" and "@" not in str(c["key"])}
+        for shown in chapter_reports:
+            if shown["chapter"] == hidden["chapter"]:
+                continue
+            for key in sorted(set(keys) & set(shown.get("published_keys", []))):
+                found.append(Breach(shown["chapter"], "chapter", f"key '{key}'", "linked",
+                                    f"suppressed in chapter {hidden['chapter']} ({keys[key]}), published here"))
+    return found
 
 
 def write_chapter_report(report: dict, json_path: Path, csv_path: Path) -> None:
@@ -35,7 +82,13 @@ def write_chapter_report(report: dict, json_path: Path, csv_path: Path) -> None:
 
 
 def book_report(chapter_reports: list[dict], quotes: dict, s: Settings) -> dict:
-    """The book's report: rules with thresholds and counts, relaxed settings, outputs not fully published."""
+    """The book's report: rules with thresholds and counts, relaxed settings, outputs not fully published.
+
+    Raises DisclosureError (the book is not rendered) if a group suppressed in one chapter is published in another.
+    """
+    crossed = cross_chapter_breaches(chapter_reports)
+    if crossed:
+        raise DisclosureError(crossed)
     cells = pd.DataFrame([c for r in chapter_reports for c in r["suppressed"]], columns=CELL_COLUMNS)
     counts = cells["rule"].value_counts().to_dict()
     where_ = {rule: sorted({f"{r.chapter}: {r.output}" for r in cells[cells["rule"] == rule].itertuples()}) for rule in counts}
@@ -52,6 +105,7 @@ def book_report(chapter_reports: list[dict], quotes: dict, s: Settings) -> dict:
         "not_fully_published": [o for o in outputs if o["status"] != "published"],
         "quotes": quotes,
         "suppressed": cells.to_dict("records"),
+        "acro_differences": acro_differences(s),
     }
 
 
@@ -70,6 +124,12 @@ def cells_table(report: dict) -> pd.DataFrame:
         return pd.DataFrame({"Chapter": [], "Table or figure": [], "Rule": [], "Cells": []})
     grouped = cells.groupby(["chapter", "output", "rule"]).size().rename("Cells").reset_index()
     return grouped.rename(columns={"chapter": "Chapter", "output": "Table or figure", "rule": "Rule"}).astype({"Cells": str})
+
+
+def acro_table(report: dict) -> pd.DataFrame:
+    """A reader's table of where the gate and ACRO differ, and why."""
+    return pd.DataFrame([{"Rule": d["rule"], "This gate": d["gate"], "ACRO 1.0.2": d["acro"], "Why": d["why"]}
+                         for d in report.get("acro_differences", [])])
 
 
 def read(path: Path) -> dict:

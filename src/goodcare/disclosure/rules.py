@@ -54,6 +54,8 @@ def primary(cells: pd.DataFrame, s: Settings) -> pd.Series:
         ("min_organisations", (about_people | about_orgs) & (orgs < s.min_organisations)),
         ("dominance_1", about_people & (top1 > s.max_top1_share + EPS)),
         ("dominance_2", about_people & (top2 > s.max_top2_share + EPS)),
+        # ACRO's p-ratio: (total - two largest) / largest < p, in shares of the total; a cell nobody stands behind passes.
+        ("p_percent", about_people & top1.gt(0) & ((1 - top2) < s.min_p_ratio * top1 - EPS)),
     ]
     reason = pd.Series("", index=cells.index, dtype=object)
     for rule, fails in reversed(checks):  # the first rule in catalogue order wins

@@ -14,7 +14,8 @@ class Settings:
     min_organisations: int = 3
     max_top1_share: float = 0.5
     max_top2_share: float = 0.9
-    zeros_are_disclosive: bool = False
+    min_p_ratio: float = 0.1  # ACRO's p-percent rule (safe_pratio_p)
+    zeros_are_disclosive: bool = True  # as ACRO: a zero can disclose that nobody in a group has a property
     k_anonymity: int = 5
     coarsening: tuple = ("service_type", "size_band", "group")
     identifiers: tuple = IDENTIFIER_KINDS
@@ -49,6 +50,8 @@ class Settings:
             "min_organisations": self.min_organisations < default.min_organisations,
             "max_top1_share": self.max_top1_share > default.max_top1_share,
             "max_top2_share": self.max_top2_share > default.max_top2_share,
+            "min_p_ratio": self.min_p_ratio < default.min_p_ratio,
+            "zeros_are_disclosive": default.zeros_are_disclosive and not self.zeros_are_disclosive,
             "k_anonymity": self.k_anonymity < default.k_anonymity,
             "identifiers": not set(default.identifiers) <= set(self.identifiers),
             "undescribed": self.undescribed != default.undescribed,
@@ -90,11 +93,12 @@ def rules(s: Settings) -> list[Rule]:
         Rule("min_organisations", "A cell needs enough organisations.", f"at least {s.min_organisations} organisations", hand, "cell suppressed", f"fewer than {s.min_organisations} organisations"),
         Rule("dominance_1", "No organisation supplies too much of a cell.", f"largest organisation at most {s.max_top1_share:.0%}", hand, "cell suppressed", "one organisation dominates"),
         Rule("dominance_2", "No two organisations supply too much of a cell.", f"two largest at most {s.max_top2_share:.0%}", hand, "cell suppressed", "two organisations dominate"),
+        Rule("p_percent", "The smaller contributors are not too small beside the largest (ACRO's p-percent rule).", f"others at least {s.min_p_ratio:.0%} of the largest", hand, "cell suppressed", "one organisation is too large beside the rest"),
         Rule("secondary", "A suppressed cell cannot be recovered from totals or other outputs.", "every additive line has 0 or at least 2 suppressed cells", hand, "second cell suppressed", "protects another cell"),
-        Rule("linked", "A group suppressed in one output is suppressed in every output of the chapter.", "same key, same decision", hand, "cell suppressed", "suppressed elsewhere"),
+        Rule("linked", "A group suppressed in one output is suppressed in every output of the chapter; one shown in another chapter stops the book.", "same key, same decision", hand, "cell suppressed (in another chapter: build stops)", "suppressed elsewhere"),
         Rule("no_extremes", "No minimum or maximum of a distribution is published.", "statistic min/max refused", hand, "build stops"),
         Rule("no_ids", "No per-organisation or per-person rows.", "no org_id, participant_id or segment_id column", hand, "build stops"),
         Rule("undescribed", "Every published number is described by cells.", f"uncovered outputs: {s.undescribed}", hand, {"stop": "build stops", "withhold": "output withheld", "pass": "published unchecked, listed"}[s.undescribed]),
-        Rule("identifiers", "Excerpts hold no direct identifiers.", ", ".join(s.identifiers), "presidio-analyzer pattern and deny-list recognisers (no NLP model), phonenumbers, tldextract (offline)", "build stops"),
+        Rule("identifiers", "No published text (excerpts, codebook, table, value or alt text) holds a direct identifier.", ", ".join(s.identifiers), "presidio-analyzer pattern recognisers (no NLP model), phonenumbers, tldextract (offline), confusable-homoglyphs, and the gate's own name, shape and words-for-symbols matching", "build stops"),
         Rule("k_anonymity", "Quote attributions are k-anonymous across the book.", f"k = {s.k_anonymity}", hand, "attribution coarsened, else quote withheld"),
     ]
