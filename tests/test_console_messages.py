@@ -1,10 +1,13 @@
 """Under Snakemake a failed job's one-line message reaches the console, not only its log."""
 
+import pytest
+
 from conftest import copy_project, snakemake
 
 from refi_build import Src, write_project
 
 
+@pytest.mark.slow
 def test_a_failed_refi_import_shows_its_message_in_the_console(tmp_path):
     project = copy_project(tmp_path / "project")
     export = write_project(tmp_path / "export.qdpx", [Src("nobody", "Some text.", [(0, 4, "INN01")])])

@@ -120,6 +120,7 @@ def changed_project(built_project, tmp_path):
     return dest
 
 
+@pytest.mark.slow
 def test_changing_one_answer_lists_exactly_the_numbers_that_depend_on_it(built_project, changed_project):
     proc = subprocess.run([sys.executable, "-m", "goodcare.diff", str(built_project / "results")],
                           cwd=changed_project, capture_output=True, text=True)

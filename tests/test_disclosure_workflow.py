@@ -86,6 +86,7 @@ def leaky_project(tmp_path_factory):
     return project, codings.loc[row, "segment_id"]
 
 
+@pytest.mark.slow
 def test_an_identifier_in_an_excerpt_stops_the_build(leaky_project):
     project, segment = leaky_project
     proc = snakemake(project, "results/disclosure/quotes.json", "--config", "bootstrap_replicates=100", check=False)
@@ -109,6 +110,7 @@ def test_the_bundled_build_describes_every_number_and_withholds_no_figure(built_
             assert not figure["withheld"], (values.stem, name)
 
 
+@pytest.mark.slow
 def test_a_name_from_the_register_in_an_excerpt_stops_the_build(tmp_path):
     project = copy_project(tmp_path / "project")
     register = [n for n in (project / "data" / "register-of-names.txt").read_text().splitlines() if n and not n.startswith("#")]

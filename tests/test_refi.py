@@ -278,6 +278,7 @@ def wire_refi_rule(project: Path) -> None:
         schema.write_text(schema.read_text().replace("  hypotheses:\n", '  qdpx:\n    type: ["string", "null"]\n  qdpx_mapping:\n    type: ["string", "null"]\n  hypotheses:\n', 1))
 
 
+@pytest.mark.slow
 @pytest.mark.workflow
 def test_snakemake_rule_feeds_validation(tiny, tmp_path):
     from goodcare import determinism

@@ -156,6 +156,7 @@ def test_changing_analysis_code_reruns_its_rule_and_changes_its_record(project):
     assert after["outputs"] == before["outputs"]  # same code behaviour, same bytes
 
 
+@pytest.mark.slow
 def test_two_builds_in_separate_folders_are_byte_identical(built_project, tmp_path):
     from goodcare.determinism import differences, fresh_build, output_hashes
 

@@ -58,3 +58,16 @@ def refusal(config: dict, project: Path) -> str | None:
     return ("Refusing to run, nothing was changed: " + "; ".join(problems) + ". Output folders (results_dir, logs_dir, "
             "book_dir) are written, replaced and deleted by the workflow, so each must be a folder of its own, "
             "outside data_dir and the project's sources; set them with --config.")
+
+
+RESULTS_OUTSIDE = (
+    "The book cannot be rendered with results_dir outside the project folder (Typst refuses a figure outside "
+    "the project root), so nothing was run: set results_dir to a folder inside the project, or build "
+    "everything but the book with `snakemake --cores 4 analyses`."
+)
+
+
+def book_results_refusal(config: dict, project: Path) -> str | None:
+    """The sentence that stops a run that would render the book from results outside the project, or None."""
+    project = Path(project).resolve()
+    return None if resolved(config["results_dir"], project).is_relative_to(project) else RESULTS_OUTSIDE
