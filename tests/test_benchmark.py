@@ -17,7 +17,7 @@ def test_benchmark_runs_end_to_end_on_small_data():
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     assert "| cold `analyses`, bundled data |" in out and "| no-op rebuild |" in out
-    assert "Jobs rerun after the edit: analyse_howmade, analyse_outcomes, analyse_performance, analyses, disclose_howmade, disclose_outcomes, disclose_performance, disclosure_report, validate_table" in out
+    assert "Jobs rerun after the edit: analyse_howmade, analyse_outcomes, analyse_performance, analyses, changes, disclose_howmade, disclose_outcomes, disclose_performance, disclosure_report, validate_table" in out
     assert "[benchmark" in proc.stderr and "scale: generating" in proc.stderr  # it says what it is doing
     assert "Scale (60 organisations, 1,500 participants)" in out and "in one call (validation included)" in out
     assert "| validate_codings |" in out
