@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,16 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
 def copy_project(dest: Path) -> Path:
     """Copy what the workflow needs into `dest` (a clean clone, as far as the workflow is concerned)."""
     return determinism.copy_project(ROOT, dest)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test (the identifier scans must run offline)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the identifier scan tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,16 @@
 """Every published free text is scanned after normalisation: hidden names, words-for-symbols, shapes, and no false alarms."""
 
-import socket
-
 import pandas as pd
 import pytest
 
 from goodcare.disclosure import DisclosureError, Settings
+from goodcare.disclosure.settings import IDENTIFIER_KINDS
 from goodcare.disclosure.gate import run_gate
 from goodcare.disclosure.text import find_identifiers, name_phrases, visible
 from goodcare.outputs import ChapterResult, Table, write_chapter
 
-KINDS = ("email", "phone", "postcode", "nhs_number", "url", "name")
+KINDS = IDENTIFIER_KINDS
+pytestmark = pytest.mark.usefixtures("no_network")  # the scan must run offline
 REGISTER = ("Margaret Oduya | Oduya", "Larkfield House")
 
 # A deny-listed name written so that a plain string match misses it.
@@ -29,16 +29,6 @@ HIDDEN_NAMES = {
     "surname alone": "Oduya said no.",
     "hyphenated": "Mrs Smith-Oduya said no.",
 }
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Any attempt to open a connection fails the test: the scan must run offline."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("the identifier scan tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.mark.parametrize("how", HIDDEN_NAMES)

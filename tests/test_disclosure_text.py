@@ -1,16 +1,16 @@
 """Identifiers in excerpts stop the build (offline, no NLP model); quote attributions are k-anonymous."""
 
-import socket
-
 import pandas as pd
 import pytest
 
 from goodcare.disclosure import DisclosureError, Settings
+from goodcare.disclosure.settings import IDENTIFIER_KINDS
 from goodcare.disclosure.attribution import anonymise, attributions, is_k_anonymous
 from goodcare.disclosure.quotes import publish_quotes, run_attributions
 from goodcare.disclosure.text import find_identifiers
 
-KINDS = ("email", "phone", "postcode", "nhs_number", "url", "name")
+KINDS = IDENTIFIER_KINDS
+pytestmark = pytest.mark.usefixtures("no_network")  # the scan must run offline
 NAMES = ("Margaret Oduya", "Larkfield House")
 IDENTIFIED = {
     "email": "You can write to jo.bloggs@example.co.uk about it.",
@@ -27,16 +27,6 @@ ORDINARY = [
     "We try to match workers and clients who share an interest.",
     "Over 65s make up 70% of our clients; the rate went from £12 to £13.20.",
 ]
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Any attempt to open a connection fails the test: the scan must run offline."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("the identifier scan tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.mark.parametrize("kind", KINDS)
