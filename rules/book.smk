@@ -51,11 +51,11 @@ rule render:
 onstart:
     # Stop before any job, with one sentence as the last line, when the book is wanted but its results lie
     # outside the project (Typst reads figures only inside it) or Quarto is missing.
-    if any(job.rule.name == "render" for job in workflow.dag.needrun_jobs()) and _paths.book_results_refusal(config, Path(workflow.basedir)):
-        print(_paths.RESULTS_OUTSIDE, file=sys.stderr, flush=True)
-        raise SystemExit(1)
-    if any(job.rule.name == "render" for job in workflow.dag.needrun_jobs()) and shutil.which("quarto") is None:
+    if any(job.rule.name == "render" for job in workflow.dag.needrun_jobs()):
         from goodcare.render import NO_QUARTO_AT_START
 
-        print(NO_QUARTO_AT_START, file=sys.stderr, flush=True)
-        raise SystemExit(1)
+        refusal = _paths.book_results_refusal(config, Path(workflow.basedir))
+        refusal = refusal or (NO_QUARTO_AT_START if shutil.which("quarto") is None else None)
+        if refusal:
+            print(refusal, file=sys.stderr, flush=True)
+            raise SystemExit(1)

@@ -22,6 +22,15 @@ DIGIT = re.compile(r"\d")
 # excerpt, a sentence) is named by its place alone, so no free text is echoed.
 MAX_SHOWN = 60
 MANIFEST = "snapshot.json"
+# Changes printed with both values, and how every other kind of change is said (the console and the book's page).
+SHOWN_KINDS = ("changed", "verdict")
+KIND_WORDS = {
+    "suppressed": "now suppressed (published before)",
+    "published": "now published (suppressed before)",
+    "added": "new",
+    "removed": "no longer published",
+    "text": "text changed",
+}
 
 
 @dataclass(frozen=True)
@@ -37,15 +46,9 @@ class Change:
     def as_text(self) -> str:
         """One line for the console."""
         where = f"[{self.chapter}] {self.label}"
-        if self.kind in ("changed", "verdict"):
+        if self.kind in SHOWN_KINDS:
             return f"{where}: {self.old} -> {self.new}" + ("  (verdict flipped)" if self.kind == "verdict" else "")
-        return {
-            "suppressed": f"{where}: now suppressed (published before)",
-            "published": f"{where}: now published (suppressed before)",
-            "added": f"{where}: new",
-            "removed": f"{where}: no longer published",
-            "text": f"{where}: text changed",
-        }[self.kind]
+        return f"{where}: {KIND_WORDS[self.kind]}"
 
 
 def is_suppressed(value: str) -> bool:
@@ -96,15 +99,18 @@ def csv_leaves(text: str) -> dict[str, str]:
     return {f"[{key}] {column}": cell for key, row in zip(keys, body) for column, cell in list(zip(header, row))[width:]}
 
 
+def published_files(results: Path) -> list[str]:
+    """The published files of a build, relative to its results folder, in a stable order."""
+    return sorted({p.relative_to(results).as_posix() for pattern in PUBLISHED for p in results.glob(pattern)})
+
+
 def leaves(results: Path) -> dict[tuple[str, str], str]:
     """Every published leaf of a build: (file relative to the results folder, place in it) -> value."""
     out = {}
-    for pattern in PUBLISHED:
-        for path in sorted(results.glob(pattern)):
-            rel = path.relative_to(results).as_posix()
-            text = path.read_text(encoding="utf-8")
-            found = json_leaves(json.loads(text)) if path.suffix == ".json" else csv_leaves(text)
-            out.update({(rel, place): value for place, value in found.items()})
+    for rel in published_files(results):
+        text = (results / rel).read_text(encoding="utf-8")
+        found = json_leaves(json.loads(text)) if rel.endswith(".json") else csv_leaves(text)
+        out.update({(rel, place): value for place, value in found.items()})
     return out
 
 
@@ -155,7 +161,7 @@ def save_snapshot(results: Path, dest: Path) -> Path:
     """Copy a build's published results (never data, never staging) into `dest`, with a manifest."""
     if dest.exists():
         raise FileExistsError(f"{dest} exists: choose another name (a snapshot is never overwritten)")
-    files = sorted({p.relative_to(results).as_posix() for pattern in PUBLISHED for p in results.glob(pattern)})
+    files = published_files(results)
     if not files:
         raise FileNotFoundError(f"{results} holds no published results: build first (snakemake --cores 4 analyses)")
     staging = dest.with_name(f".{dest.name}.saving")
