@@ -131,6 +131,7 @@ rule calibrate:
     params:
         datasets=config["calibration"]["datasets"],
         effect_datasets=config["calibration"]["effect_datasets"],
+        ordinal_datasets=config["calibration"]["ordinal_datasets"],
         seed=config["seed"],
     conda:
         ENV

@@ -93,6 +93,32 @@ def test_scorecard_verdicts_follow_the_data_not_the_hypothesis():
     assert result.values["n_supported"] == 1
 
 
+def test_the_robustness_table_judges_organisation_means_by_the_same_rule():
+    welch = lambda est, low, high: {"estimate": est, "low": low, "high": high, "mean_first": 2.0, "mean_second": 1.0}  # noqa: E731
+    upstream = {
+        # H1: the people-weighted interval excludes zero, the organisations' does not; H2: both agree.
+        "outcomes": {"gain": {"occupation": {"gain": {**comparison(0.5, 0.2, 0.9), "organisation_level": welch(0.4, -0.1, 0.9)}}},
+                     "value_for_money": {**comparison(0.1, -0.2, 0.4), "organisation_level": welch(0.1, -0.3, 0.5)}},
+        # H3 has no organisation-level comparison (no interval upstream); H4's measure was suppressed upstream.
+        "personalisation": {"comparisons": {"same_worker_usually": comparison(0.3, 0.1, 0.5)}},
+        "innovation": {"comparison": "suppressed (fewer than 10 people)"},
+    }
+    staged = {h["chapter"]: [] for h in CONFIG_HYPOTHESES}
+    for h in CONFIG_HYPOTHESES:
+        staged[h["chapter"]] += [{"path": h["measure"], "statistic": "difference", "unit": "people", "key": f"group={g}",
+                                  "people": 20, "organisations": 5, "top1": 0.2, "top2": 0.4} for g in ("micro", "larger")]
+    result = performance.analyse({}, upstream=upstream, hypotheses=CONFIG_HYPOTHESES,
+                                 upstream_cells={c: pd.DataFrame(rows) for c, rows in staged.items()})
+    robust = result.tables["robustness"].display
+    assert list(robust[performance.ORG_VERDICT]) == ["no clear difference", "no clear difference", "not estimable", performance.NOT_PUBLISHED]
+    assert list(robust[performance.AGREES]) == ["no", "yes", "–", "–"]
+    assert robust.at[0, performance.ORG_COLUMNS["micro"]] == "2.00" and "−0.10 to 0.90" in robust.at[0, performance.ORG_DIFFERENCE]
+    assert robust.at[3, performance.ORG_DIFFERENCE].startswith("suppressed")
+    # Every cell of the table is described by the measure's contributors (the gate checks them like the scorecard's).
+    described = result.tables["robustness"].cells
+    assert set(described["column"]) == set(robust.columns) - {"Hypothesis"} and set(described["row"]) == {0, 1, 2, 3}
+
+
 def scorecard_for(effect: str) -> list[str]:
     """Verdicts of the whole chain on generated data (moderate size, fixed seed)."""
     tables = generate.generate(240, 1270, seed=5, effect=effect)

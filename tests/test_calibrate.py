@@ -34,7 +34,14 @@ def test_every_data_set_gets_the_chapters_own_estimate_interval_and_df(measure, 
         one = chapter_call(measure, values[0][i], None if values[1] is None else values[1][i])
         for key in ("estimate", "low", "high", "se", "df"):
             assert rows[key][i] == pytest.approx(one[key], rel=1e-9, abs=1e-12), (measure, key, i)
-        assert calibrate.verdicts({k: rows[k][i:i + 1] for k in rows}, "higher")[0] == verdict.verdict(one)["verdict"]
+        keys = ("estimate", "low", "high")
+        assert calibrate.verdicts({k: rows[k][i:i + 1] for k in keys}, "higher")[0] == verdict.verdict(one)["verdict"]
+        # Chapter 9's robustness row: the same Welch interval on the organisations' own values.
+        assert ("organisation_level" in rows) == (measure != "current") == ("organisation_level" in one)
+        if measure != "current":
+            welch = rows["organisation_level"]
+            for key in ("estimate", "low", "high", "se", "df", "p_value"):
+                assert welch[key][i] == pytest.approx(one["organisation_level"][key], rel=1e-9, abs=1e-12), (measure, key, i)
 
 
 def test_true_effects_agree_with_a_large_simulation_of_the_model():
@@ -53,6 +60,14 @@ def test_true_effects_agree_with_a_large_simulation_of_the_model():
     counts = lambda part: np.array([[(levels[:, part] == lv).sum() for lv in range(1, 5)]], dtype=float)  # noqa: E731
     delta = stats.cliffs_delta(counts(micro_users), counts(~micro_users), lower_is_better=True)[0]
     assert delta == pytest.approx(truth["current"], abs=0.01)
+    # The organisations' own means (chapter 9's robustness row): H2 is each organisation's gain over its own price.
+    org_truth = calibrate.true_organisation_effects(DESIGN)
+    assert {m: org_truth[m] for m in ("H1", "H3", "H4")} == {m: truth[m] for m in ("H1", "H3", "H4")}
+    onehot, micro_orgs = DESIGN.users["onehot"], DESIGN.micro_org
+    with np.errstate(invalid="ignore"):
+        own = (np.where(np.isnan(both), 0, both) @ onehot) / (np.where(np.isnan(price), 0, price) @ onehot)
+    assert np.nanmean(own[:, micro_orgs]) - np.nanmean(own[:, ~micro_orgs]) == pytest.approx(org_truth["H2"], abs=0.01)
+    assert abs(org_truth["H2"] - truth["H2"]) > 0.002  # a different question, so a different true value
     # Under no effect there is nothing to find: the model's groups are alike.
     null = calibrate.simulate(DESIGN, 4000, "none", rng)["H1"][0]
     assert np.nanmean(null[:, micro_users]) - np.nanmean(null[:, ~micro_users]) == pytest.approx(0, abs=0.02)
@@ -76,17 +91,24 @@ def test_a_t_p_value_below_five_percent_exactly_when_the_interval_excludes_zero(
 def test_the_command_writes_the_same_bytes_for_a_seed_and_reports_rates_with_mc_errors(tmp_path):
     out = [tmp_path / name for name in ("a.json", "b.json", "c.json")]
     for path, seed in zip(out, (7, 7, 8)):
-        calibrate.main(["--datasets", "120", "--effect-datasets", "60", "--seed", str(seed), "--out", str(path)])
+        calibrate.main(["--datasets", "120", "--effect-datasets", "60", "--ordinal-datasets", "20", "--seed", str(seed), "--out", str(path)])
     assert out[0].read_bytes() == out[1].read_bytes() and out[0].read_bytes() != out[2].read_bytes()
     result = json.loads(out[0].read_text(encoding="utf-8"))
-    assert result["settings"] == {"datasets": 120, "effect_datasets": 60, "seed": 7, "level": 0.95}
+    assert result["settings"] == {"datasets": 120, "effect_datasets": 60, "ordinal_datasets": 20, "seed": 7, "level": 0.95}
     for measure in calibrate.MEASURES:
         row = result["measures"][measure]
         false, cover = row["false_verdicts"], row["coverage"]
         assert false["datasets"] == 120 and cover["datasets"] == 60
         assert false["rate"] == pytest.approx(false["count"] / 120, abs=1e-6)
         assert false["mc_se"] == pytest.approx(np.sqrt(false["rate"] * (1 - false["rate"]) / 120), abs=1e-6)
+    for measure in calibrate.FAMILY:
+        welch = result["measures"][measure]["organisation_level"]
+        assert welch["false_verdicts"]["datasets"] == 120 and welch["coverage"]["datasets"] == 60
+    ordinal = result["ordinal"]
+    assert ordinal["false_verdicts"]["datasets"] + ordinal["not_estimable"] == 20
     family = result["family"]
+    assert family["organisation_level"]["count"] >= max(result["measures"][h]["organisation_level"]["false_verdicts"]["count"]
+                                                        for h in calibrate.FAMILY)
     # Holm can only remove false verdicts, and a family has a false verdict whenever one member has.
     assert family["holm"]["count"] <= family["unadjusted"]["count"]
     assert family["unadjusted"]["count"] >= max(result["measures"][h]["false_verdicts"]["count"] for h in calibrate.FAMILY)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from goodcare import stats
+from goodcare import cr2, stats
 
 SPEC_KEYS = {"estimate", "low", "high", "n_first", "n_second", "k_first", "k_second", "reps", "level", "method", "dropped_reps", "se", "df"}
 CR2_METHOD = "CR2 cluster-robust standard error, Bell-McCaffrey degrees of freedom"
@@ -26,7 +26,9 @@ def two_groups(first_values, second_values, per_cluster=2):
 def assert_plain(result):
     """JSON without NaN, and only Python types (no numpy scalars)."""
     json.dumps(result, allow_nan=False)
-    assert all(v is None or type(v) in (int, float, str) for v in result.values()), result
+    welch = result.get("organisation_level", {})
+    assert isinstance(welch, dict) and all(v is None or type(v) in (int, float, str) for v in welch.values()), welch
+    assert all(v is None or type(v) in (int, float, str) for k, v in result.items() if k != "organisation_level"), result
 
 
 def test_mean_difference_known_answer_and_interval():
@@ -340,3 +342,45 @@ def test_equal_cluster_sizes_reduce_to_a_welch_t_on_cluster_means():
     # A group's own interval is the one-sample t interval on its cluster means (df = G - 1).
     own = scipy_stats.ttest_1samp(a, 0).confidence_interval(0.95)
     assert (r["group_low_first"], r["group_high_first"]) == pytest.approx((own.low, own.high))
+
+
+def test_the_organisation_level_comparison_is_welch_on_each_organisation_s_own_value():
+    # Three micro organisations of 1, 2 and 3 people, two larger ones: Welch weighs each organisation once.
+    values = pd.Series([1.0, 2, 2, 4, 4, 4, 0, 1, 1], dtype=float)
+    clusters = pd.Series(["a", "b", "b", "c", "c", "c", "d", "e", "e"])
+    groups = pd.Series(["micro"] * 6 + ["larger"] * 3)
+    r = stats.mean_difference(values, clusters, groups)
+    welch = r["organisation_level"]
+    reference = scipy_stats.ttest_ind([1, 2, 4], [0, 1], equal_var=False)
+    low, high = reference.confidence_interval(0.95)
+    assert welch["estimate"] == pytest.approx(7 / 3 - 0.5) and r["estimate"] == pytest.approx(17 / 6 - 2 / 3)
+    assert (welch["low"], welch["high"]) == (pytest.approx(low), pytest.approx(high))
+    assert welch["df"] == pytest.approx(reference.df) and welch["p_value"] == pytest.approx(reference.pvalue)
+    assert welch["se"] == pytest.approx((7 / 3 - 0.5) / reference.statistic)
+    assert (welch["k_first"], welch["k_second"], welch["mean_first"], welch["mean_second"]) == (3, 2, pytest.approx(7 / 3), 0.5)
+    # A ratio's organisations: each one's own sum of numerators over its sum of denominators.
+    ratio = stats.ratio_difference(values, pd.Series([1.0, 1, 3, 2, 2, 2, 1, 1, 1]), clusters, groups)["organisation_level"]
+    assert ratio["mean_first"] == pytest.approx((1 + 4 / 4 + 12 / 6) / 3) and ratio["mean_second"] == pytest.approx((0 + 1) / 2)
+    # A share's interval stays on the scale; a group with one organisation has no Welch row.
+    share = stats.proportion_difference([True, True, False, True, False, False], ["a", "b", "c", "d", "e", "f"],
+                                        ["micro", "micro", "micro", "larger", "larger", "larger"])["organisation_level"]
+    assert -1 <= share["low"] <= share["high"] <= 1
+    assert "organisation_level" not in stats.mean_difference([1.0, 2, 3], ["a", "a", "b"], ["micro", "micro", "larger"])
+
+
+def test_cliffs_delta_interval_is_made_on_the_atanh_scale():
+    from scipy.special import stdtrit
+
+    low, high = cr2.atanh_t_interval(np.array([0.6, 0.0, 1.0]), np.array([0.04, 0.04, 0.01]), np.array([19.0, 19.0, 19.0]), 0.95)
+    half = stdtrit(19.0, 0.975) * 0.2 / (1 - 0.36)
+    assert (low[0], high[0]) == (pytest.approx(np.tanh(np.arctanh(0.6) - half)), pytest.approx(np.tanh(np.arctanh(0.6) + half)))
+    assert high[0] - 0.6 < 0.6 - low[0] and -1 < low[0] < high[0] < 1  # asymmetric, pulled in at the bound
+    assert (low[1], high[1]) == (pytest.approx(-np.tanh(stdtrit(19.0, 0.975) * 0.2)), pytest.approx(np.tanh(stdtrit(19.0, 0.975) * 0.2)))
+    assert (low[2], high[2]) == (-1.0, 1.0)  # no spread on the atanh scale at the bound: the whole range
+    # The chapters' Cliff's delta uses it, from the same CR2 variance and df.
+    levels = pd.Series([1, 1, 2, 1, 2, 2, 3, 4, 3, 2, 4, 3], dtype=float)
+    clusters = pd.Series(["a", "a", "b", "b", "c", "c", "d", "d", "e", "e", "f", "f"])
+    groups = pd.Series(["micro"] * 6 + ["larger"] * 6)
+    r = stats.ordinal_superiority(levels, clusters, groups)
+    expected = cr2.atanh_t_interval(r["estimate"], r["se"] ** 2, r["df"], 0.95)
+    assert (r["low"], r["high"]) == (pytest.approx(float(expected[0])), pytest.approx(float(expected[1])))

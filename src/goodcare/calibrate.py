@@ -20,7 +20,7 @@ import numpy as np
 from scipy import integrate
 from scipy.special import ndtr
 
-from goodcare import calibration, stats, verdict
+from goodcare import calibration, ordinal, stats, verdict
 
 LEVEL = 0.95
 FAMILY_ALPHA = 1 - LEVEL
@@ -74,14 +74,15 @@ def simulate(design: Design, n: int, effect: str, rng: np.random.Generator) -> d
     study = effect == "study"
     u, s = design.users, design.staff
     org = rng.normal(0, ORG_SD, (n, design.micro_org.size))
-    gains, current = {}, None
+    gains, current, expected_occupation = {}, None, None
     for domain, boost in BOOST.items():
         latent = org[:, u["org"]] + rng.normal(0, PERSON_SD, (n, u["org"].size)) + boost * u["micro"] * study
         level = _levels(latent)
         expected = np.clip(level + rng.choice(EXPECTED_STEP, level.shape), 1, 4)
         expected[rng.random(level.shape) < MISSING["expected"]] = np.nan
         gains[domain] = expected - level  # score current minus score expected, scores being 4 - level
-        current = level if domain == "occupation" else current
+        if domain == "occupation":
+            current, expected_occupation = level, expected
     # Prices are the organisations': their mean and spread differ by group, shifted down for micro in the study.
     mean = np.where(design.micro_org, PRICE["micro"][0] + PRICE_SHIFT * study, PRICE["larger"][0])
     sd = np.where(design.micro_org, PRICE["micro"][1], PRICE["larger"][1])
@@ -92,7 +93,8 @@ def simulate(design: Design, n: int, effect: str, rng: np.random.Generator) -> d
     codes = rng.poisson(np.where(s["micro"] & study, INNOVATION["micro"], INNOVATION["larger"]), (n, s["org"].size)).astype(float)
     both = gains["occupation"] + gains["control_over_daily_life"]  # NaN unless both gains are known
     return {"H1": (gains["occupation"], None), "H2": (PER_POUNDS * both, np.where(np.isnan(both), np.nan, price[:, u["org"]])),
-            "H3": (yes, None), "H4": (codes, None), "current": (current, None)}
+            "H3": (yes, None), "H4": (codes, None), "current": (current, None),
+            "ordinal": (4 - current, 4 - expected_occupation)}  # H1's sensitivity: current and expected scores
 
 
 def _totals(values: np.ndarray, onehot: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
@@ -113,6 +115,7 @@ def compare(design: Design, measure: str, values: np.ndarray, denominators: np.n
         first, second = totals[:, micro], totals[:, ~micro]
         estimate = stats.cliffs_delta(first.sum(axis=1)[:, :-1], second.sum(axis=1)[:, :-1], lower_is_better=True)
         scores, sizes, bounds = stats.placement_scores(first, second), stats.people_sizes, (-1.0, 1.0)
+        atanh = True  # the chapter's Cliff's delta interval is made on the atanh scale
     else:
         columns = [values] if denominators is None else [values, denominators]
         totals = _totals(values, people["onehot"], columns)
@@ -122,12 +125,21 @@ def compare(design: Design, measure: str, values: np.ndarray, denominators: np.n
         estimate = stats._ratio(sums(first)) - stats._ratio(sums(second))
         score = stats.ratio_scores if ratio else stats.mean_scores
         scores, sizes = (score(first), score(second)), stats.denominator_sizes if ratio else stats.people_sizes
-        bounds = (-1.0, 1.0) if measure == "H3" else None
+        bounds, atanh = (-1.0, 1.0) if measure == "H3" else None, False
     pieces = [stats.cr2.group_pieces(s, sizes(t)) for s, t in zip(scores, (first, second))]
-    low, high, variance, df = stats.cr2_contrast(estimate, *pieces, LEVEL)
+    low, high, variance, df = stats.cr2_contrast(estimate, *pieces, LEVEL, atanh)
     if bounds is not None:
         low, high = np.maximum(low, bounds[0]), np.minimum(high, bounds[1])
-    return {"estimate": estimate, "low": low, "high": high, "se": np.sqrt(variance), "df": df}
+    out = {"estimate": estimate, "low": low, "high": high, "se": np.sqrt(variance), "df": df}
+    if measure != "current":
+        # Chapter 9's robustness row: Welch on each organisation's own value (NaN where nobody has a value).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own = lambda t: t[..., 0] / t[..., 1 if ratio else -1]  # noqa: E731
+            welch = stats.organisation_welch(own(first), own(second), LEVEL)
+        if bounds is not None:
+            welch["low"], welch["high"] = np.maximum(welch["low"], bounds[0]), np.minimum(welch["high"], bounds[1])
+        out["organisation_level"] = welch
+    return out
 
 
 def verdicts(result: dict, better: str) -> np.ndarray:
@@ -173,46 +185,102 @@ def true_effects(design: Design) -> dict:
             "current": cliffs(BOOST["occupation"])}
 
 
+def true_organisation_effects(design: Design) -> dict:
+    """The true micro-minus-larger difference of organisation means (chapter 9's robustness row), from the model.
+
+    Every organisation of a group has the same expected mean of H1, H3 and H4 (the random effect is centred and
+    sizes do not enter the model), so those equal true_effects; H2's organisation value is its people's gain over
+    its own price, whose mean is 10 x the mean gain x E[1 / price] (gain and price are independent in the model)."""
+    truth = true_effects(design)
+
+    def mean_inverse_price(group: str, shift: float) -> float:
+        mu, sigma = PRICE[group][0] + shift, PRICE[group][1]
+        inverse = lambda x: np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi)) / np.clip(x, *PRICE_RANGE)  # noqa: E731
+        return float(integrate.quad(inverse, mu - 12 * sigma, mu + 12 * sigma, points=PRICE_RANGE, limit=200)[0])
+
+    sd = np.hypot(ORG_SD, PERSON_SD)
+    gains = {}
+    for g in GROUPS:
+        total = 0.0
+        for domain, boost in BOOST.items():
+            b = boost if g == "micro" else 0.0
+            at_least = ndtr((CENTRE - np.array([3.5, 2.5, 1.5]) - b) / sd)
+            shares = np.diff(np.concatenate([[0.0], at_least, [1.0]]))[::-1]
+            total += float(shares @ np.array([np.mean(np.minimum(level + EXPECTED_STEP, 4) - level) for level in range(1, 5)]))
+        gains[g] = PER_POUNDS * total * mean_inverse_price(g, PRICE_SHIFT if g == "micro" else 0.0)
+    return {**{m: truth[m] for m in ("H1", "H3", "H4")}, "H2": gains["micro"] - gains["larger"]}
+
+
 def share(hits: int, n: int) -> dict:
     """A simulated share with its Monte-Carlo standard error."""
     p = hits / n
     return {"rate": round(p, 6), "mc_se": round(float(np.sqrt(p * (1 - p) / n)), 6), "count": int(hits), "datasets": int(n)}
 
 
-def run(datasets: int, seed: int, effect_datasets: int | None = None, design: Design | None = None) -> dict:
-    """The calibration study: `datasets` null data sets and `effect_datasets` (default half) under the built-in effect."""
+def ordinal_false_verdicts(design: Design, current: np.ndarray, expected: np.ndarray, n: int) -> dict:
+    """False verdicts of chapter 6's ordinal sensitivity (goodcare.ordinal, one fit per data set) in the first n null data sets."""
+    groups = np.where(design.users["micro"], "micro", "larger")
+    fits = [ordinal.ordinal_sensitivity(current[i], expected[i], design.users["org"], groups, level=LEVEL) for i in range(n)]
+    judged = [f for f in fits if f["estimate"] is not None]
+    false = sum(verdict.verdict(f, BETTER["H1"])["verdict"] in (verdict.SUPPORTED, verdict.CONTRADICTED) for f in judged)
+    return {"measure": "Current occupation score given the expected score (ordinal logit; chapter 6)", "method": ordinal.METHOD,
+            "false_verdicts": share(false, len(judged)) if judged else None, "not_estimable": len(fits) - len(judged)}
+
+
+def run(datasets: int, seed: int, effect_datasets: int | None = None, design: Design | None = None,
+        ordinal_datasets: int | None = None) -> dict:
+    """The calibration study: `datasets` null data sets and `effect_datasets` (default half) under the built-in effect;
+    chapter 6's ordinal sensitivity is fitted to the first `ordinal_datasets` (default half) null data sets (50 ms each)."""
     design = design or Design()
     effect_datasets = datasets // 2 if effect_datasets is None else effect_datasets
-    truth = true_effects(design)
+    ordinal_datasets = datasets // 2 if ordinal_datasets is None else ordinal_datasets
+    truth, org_truth = true_effects(design), true_organisation_effects(design)
     out = {"measures": {}, "family": {}}
     for effect, n, stream in (("none", datasets, 0), ("study", effect_datasets, 1)):
         if n < 1:
             continue
         values = simulate(design, n, effect, np.random.default_rng([seed, stream]))
         results = {m: compare(design, m, *values[m]) for m in MEASURES}
+        if effect == "none" and ordinal_datasets:
+            out["ordinal"] = ordinal_false_verdicts(design, *values["ordinal"], min(ordinal_datasets, n))
         for m, r in results.items():
             row = out["measures"].setdefault(m, {"measure": MEASURES[m]})
+            welch = r.get("organisation_level")
+            if welch is not None:
+                own = row.setdefault("organisation_level", {"method": stats.WELCH})
             if effect == "none":
                 v = verdicts(r, BETTER[m])
                 row["false_verdicts"] = share(int(np.isin(v, [verdict.SUPPORTED, verdict.CONTRADICTED]).sum()), n)
                 row["median_df"] = round(float(np.median(r["df"])), 3)
+                if welch is not None:
+                    own["false_verdicts"] = share(int(np.isin(verdicts(welch, BETTER[m]), [verdict.SUPPORTED, verdict.CONTRADICTED]).sum()), n)
             else:
                 row["true_effect"] = round(truth[m], 6)
                 row["coverage"] = share(int(((r["low"] <= truth[m]) & (truth[m] <= r["high"])).sum()), n)
+                if welch is not None:
+                    own["true_effect"] = round(org_truth[m], 6)
+                    own["coverage"] = share(int(((welch["low"] <= org_truth[m]) & (org_truth[m] <= welch["high"])).sum()), n)
         if effect == "none":
             false = np.column_stack([np.isin(verdicts(results[h], BETTER[h]), [verdict.SUPPORTED, verdict.CONTRADICTED]) for h in FAMILY])
+            welch_false = np.column_stack([np.isin(verdicts(results[h]["organisation_level"], BETTER[h]), [verdict.SUPPORTED, verdict.CONTRADICTED])
+                                           for h in FAMILY])
             out["family"] = {"unadjusted": share(int(false.any(axis=1).sum()), n),
-                             "holm": share(int(holm(results).any(axis=1).sum()), n)}
+                             "holm": share(int(holm(results).any(axis=1).sum()), n),
+                             "organisation_level": share(int(welch_false.any(axis=1).sum()), n)}
     within = lambda r: TARGET["rate_low"] <= r["false_verdicts"]["rate"] <= TARGET["rate_high"]  # noqa: E731
     return {
         "about": "Per measure: false verdicts (supported or contradicted) under no effect, and coverage of the true "
                  "effect under the built-in effect, of the chapters' CR2 intervals at the study's design.",
-        "settings": {"datasets": datasets, "effect_datasets": effect_datasets, "seed": seed, "level": LEVEL},
+        "settings": {"datasets": datasets, "effect_datasets": effect_datasets, "ordinal_datasets": ordinal_datasets, "seed": seed,
+                     "level": LEVEL},
         "design": {"organisations": design.k, "sizes": design.sizes},
         "target": TARGET,
         **out,
         "on_target": {m: bool(within(r) and r.get("coverage", {"rate": 1})["rate"] >= TARGET["coverage_min"])
                       for m, r in out["measures"].items() if "false_verdicts" in r},
+        "on_target_organisation_level": {m: bool(within(r["organisation_level"]) and r["organisation_level"].get("coverage", {"rate": 1})["rate"]
+                                                 >= TARGET["coverage_min"])
+                                         for m, r in out["measures"].items() if "false_verdicts" in r.get("organisation_level", {})},
     }
 
 
@@ -226,22 +294,24 @@ def run_rule(smk) -> None:
     """Snakemake's calibrate rule: run the study with the rule's params, write its JSON, log the time taken."""
     Path(smk.log[0]).parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    write(run(int(smk.params.datasets), int(smk.params.seed), int(smk.params.effect_datasets)), smk.output.json)
-    Path(smk.log[0]).write_text(f"calibrate: {smk.params.datasets} null and {smk.params.effect_datasets} effect data sets "
-                                f"in {time.perf_counter() - start:.1f} s\n", encoding="utf-8")
+    write(run(int(smk.params.datasets), int(smk.params.seed), int(smk.params.effect_datasets),
+              ordinal_datasets=int(smk.params.ordinal_datasets)), smk.output.json)
+    Path(smk.log[0]).write_text(f"calibrate: {smk.params.datasets} null and {smk.params.effect_datasets} effect data sets, "
+                                f"{smk.params.ordinal_datasets} ordinal fits in {time.perf_counter() - start:.1f} s\n", encoding="utf-8")
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m goodcare.calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=2000, help="data sets under no effect (half as many under the built-in effect)")
     parser.add_argument("--effect-datasets", type=int, help="data sets under the built-in effect (default: half of --datasets)")
+    parser.add_argument("--ordinal-datasets", type=int, help="null data sets chapter 6's ordinal sensitivity is fitted to (default: half of --datasets)")
     parser.add_argument("--seed", type=int, default=2015)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    if args.datasets < 1 or (args.effect_datasets is not None and args.effect_datasets < 0):
-        parser.error("--datasets must be at least 1 and --effect-datasets not negative")
+    if args.datasets < 1 or any(n is not None and n < 0 for n in (args.effect_datasets, args.ordinal_datasets)):
+        parser.error("--datasets must be at least 1 and --effect-datasets and --ordinal-datasets not negative")
     start = time.perf_counter()
-    write(run(args.datasets, args.seed, args.effect_datasets), args.out)
+    write(run(args.datasets, args.seed, args.effect_datasets, ordinal_datasets=args.ordinal_datasets), args.out)
     print(f"calibrate: {args.out} in {time.perf_counter() - start:.1f} s", file=sys.stderr)  # not in the JSON
 
 

@@ -62,3 +62,19 @@ def t_interval(estimate, variance, df, level: float):
     # stdtrit is the t quantile function itself (scipy.stats.t.ppf calls it), without ~0.1 ms of argument checking.
     half = stdtrit(df, (1 + level) / 2) * np.sqrt(variance)
     return estimate - half, estimate + half
+
+
+def atanh_t_interval(estimate, variance, df, level: float):
+    """A t interval for a statistic bounded by -1 and 1 (Cliff's delta), made on the atanh scale and mapped back.
+
+    The delta method gives atanh's standard error as se / (1 - estimate^2); the interval stays inside -1..1 and is
+    asymmetric near the bounds, where the plain interval (clipped) was too narrow: at the study's design it covered
+    the true delta in 93.95% of 4,000 data sets, this one in 95.3% (goodcare.calibrate measures it in every build).
+    An estimate of exactly -1 or 1 has no spread on that scale: its interval is the whole range."""
+    estimate, variance = np.asarray(estimate, dtype=float), np.asarray(variance, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = np.arctanh(estimate)
+        half = stdtrit(df, (1 + level) / 2) * np.sqrt(variance) / (1 - estimate ** 2)
+        low, high = np.tanh(centre - half), np.tanh(centre + half)
+    edge = np.abs(estimate) >= 1
+    return np.where(edge, -1.0, low), np.where(edge, 1.0, high)

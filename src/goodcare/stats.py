@@ -1,12 +1,16 @@
 """Effect sizes with intervals that respect clustering: CR2 / Bell-McCaffrey t intervals, or the cluster bootstrap."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
+from scipy import stats as scipy_stats
 
 from goodcare import cr2
 
 CHUNK = 250  # replicates drawn at a time, so memory stays at chunk x organisations (20 MB at 10,000)
 GROUP_BOUNDS = ("group_low_first", "group_high_first", "group_low_second", "group_high_second")
+WELCH = "Welch's t interval on the organisations' own values (each organisation counts once)"
 METHODS = ("cr2", "bootstrap")  # cr2: few-cluster-calibrated (default); bootstrap: stratified percentile, kept for comparison
 
 
@@ -92,7 +96,7 @@ def _no_interval(result: dict, note: str) -> dict:
 
 
 def _compare(frame, columns, value, contrast, scores, first, second, method, reps, seed, level, linearised="", bounds=None,
-             sizes=None) -> dict:
+             sizes=None, atanh=False) -> dict:
     """Shared engine: per-group value and the contrast of the two groups, with a CR2 t interval or the cluster bootstrap.
 
     value(sums) gives a group's own statistic (or is None when only the contrast makes sense, as for Cliff's
@@ -100,7 +104,8 @@ def _compare(frame, columns, value, contrast, scores, first, second, method, rep
     scores(totals_first, totals_second) gives each group's per-organisation sums of residuals (for a mean) or of
     linearised values (for a ratio or Cliff's delta), from the organisations' totals (rows = organisations).
     bounds (low, high) clips a CR2 interval to the statistic's range (Cliff's delta lies in -1..1); sizes(totals)
-    gives the clusters' sizes in the CR2 formulas (default people; weight sums for a weighted mean).
+    gives the clusters' sizes in the CR2 formulas (default people; weight sums for a weighted mean). atanh makes the
+    contrast's CR2 interval on the atanh scale (cr2.atanh_t_interval; for Cliff's delta).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -125,11 +130,14 @@ def _compare(frame, columns, value, contrast, scores, first, second, method, rep
             return _no_interval(result, "a group's denominators sum to zero: no estimate")
         if min(result["k_first"], result["k_second"]) < 2:
             return _no_interval(result, "fewer than two organisations in a group: no interval")
+        if value is not None:
+            # The robustness comparison beside every verdict: each organisation's own value, counted once.
+            result["organisation_level"] = organisation_welch(value(totals[first]), value(totals[second]), level)
         if not bootstrap:
             # A weighted mean's organisations with zero weight carry no information: two with weight are needed.
             if min(int((np.asarray((sizes or people_sizes)(totals[name])) > 0).sum()) for name in parts) < 2:
                 return _no_interval(result, "fewer than two organisations with a positive denominator in a group: no interval")
-            return _cr2_interval(result, totals, scores, value is not None, first, second, level, bounds, sizes or people_sizes)
+            return _cr2_interval(result, totals, scores, value is not None, first, second, level, bounds, sizes or people_sizes, atanh)
         if reps < 1:
             return _no_interval(result, "no bootstrap replicates requested: no interval")
         # One generator, first group then second: the same seed always gives the same draws.
@@ -148,11 +156,11 @@ def _compare(frame, columns, value, contrast, scores, first, second, method, rep
     return result
 
 
-def _cr2_interval(result, totals, scores, own, first, second, level, bounds, sizes) -> dict:
+def _cr2_interval(result, totals, scores, own, first, second, level, bounds, sizes, atanh=False) -> dict:
     """The contrast's CR2 t interval and, where a group has its own value, that value's interval from the same pieces."""
     s_first, s_second = scores(totals[first], totals[second])
     pieces = {name: cr2.group_pieces(s, sizes(totals[name])) for name, s in ((first, s_first), (second, s_second))}
-    low, high, variance, df = cr2_contrast(result["estimate"], pieces[first], pieces[second], level)
+    low, high, variance, df = cr2_contrast(result["estimate"], pieces[first], pieces[second], level, atanh)
     if bounds is not None:
         low, high = max(low, bounds[0]), min(high, bounds[1])
     result.update(low=float(low), high=float(high), se=float(np.sqrt(variance)), df=float(df), dropped_reps=0)
@@ -166,11 +174,36 @@ def _cr2_interval(result, totals, scores, own, first, second, level, bounds, siz
     return result
 
 
-def cr2_contrast(estimate, pieces_first, pieces_second, level: float):
+def organisation_welch(first: np.ndarray, second: np.ndarray, level: float) -> dict:
+    """Welch's t interval for the difference of organisation means, first minus second, by scipy's ttest_ind.
+
+    The last axis holds the organisations (rows may be data sets: goodcare.calibrate calls this too); NaN is an
+    organisation without a value (left out). Each organisation weighs the same, however many people it has, so
+    this answers a different question from the people-weighted comparison and needs no cluster correction."""
+    first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a group with one organisation or no spread: NaN, reported as None
+        test = scipy_stats.ttest_ind(first, second, equal_var=False, nan_policy="omit", axis=-1)
+        ci = test.confidence_interval(level)
+        mean_first, mean_second = np.nanmean(first, axis=-1), np.nanmean(second, axis=-1)
+    estimate = mean_first - mean_second
+    # The interval is estimate -/+ t(df) x se, so the standard error is read back from its half-width.
+    se = (np.asarray(ci.high) - np.asarray(ci.low)) / (2 * scipy_stats.t.ppf((1 + level) / 2, test.df))
+    out = {"estimate": estimate, "low": ci.low, "high": ci.high, "se": se, "df": test.df, "p_value": test.pvalue,
+           "mean_first": mean_first, "mean_second": mean_second,
+           "k_first": (~np.isnan(first)).sum(axis=-1), "k_second": (~np.isnan(second)).sum(axis=-1)}
+    if first.ndim > 1:
+        return out
+    out = {k: (int(v) if k.startswith("k_") else _finite(v)) for k, v in out.items()}
+    return {**out, "level": float(level), "method": WELCH}
+
+
+def cr2_contrast(estimate, pieces_first, pieces_second, level: float, atanh: bool = False):
     """Interval (low, high), variance and Bell-McCaffrey df of first minus second from each group's CR2 pieces
-    (elementwise over data sets: goodcare.calibrate calls this with the chapters' own score functions)."""
+    (elementwise over data sets: goodcare.calibrate calls this with the chapters' own score functions); atanh
+    makes the interval on the atanh scale (a statistic bounded by -1 and 1)."""
     variance, df = pieces_first[0] + pieces_second[0], cr2.bm_df(pieces_first, pieces_second)
-    low, high = cr2.t_interval(estimate, variance, df, level)
+    low, high = (cr2.atanh_t_interval if atanh else cr2.t_interval)(estimate, variance, df, level)
     return low, high, variance, df
 
 
@@ -238,6 +271,10 @@ def proportion_difference(flags, clusters, groups, *, first="micro", second="lar
     for key, (low, high) in {"low": (-1, 1), "high": (-1, 1), **dict.fromkeys(GROUP_BOUNDS, (0, 1))}.items():
         if out.get(key) is not None:
             out[key] = float(min(max(out[key], low), high))
+    welch = out.get("organisation_level") or {}
+    for key in ("low", "high"):
+        if welch.get(key) is not None:
+            welch[key] = float(min(max(welch[key], -1), 1))
     return out
 
 
@@ -290,7 +327,8 @@ def ordinal_superiority(levels, clusters, groups, *, n_levels=4, lower_is_better
     frame = frame.assign(**{col: onehot[:, i].astype(float) for i, col in enumerate(cols)})
     # The per-level counts are the sufficient statistics; the people count appended last is not a level.
     out = _compare(frame, cols, None, lambda a, b: cliffs_delta(a[:, :-1], b[:, :-1], lower_is_better), placement_scores,
-                   first, second, method, reps, seed, level, linearised="placement values (clustered DeLong)", bounds=(-1.0, 1.0))
+                   first, second, method, reps, seed, level, linearised="placement values (clustered DeLong), interval on the atanh scale",
+                   bounds=(-1.0, 1.0), atanh=True)
     # P(better) + P(tie)/2 = (1 + delta)/2, since P(better) + P(worse) + P(tie) = 1.
     out["prob_superiority"] = None if out["estimate"] is None else (out["estimate"] + 1) / 2
     out["invalid_levels"] = invalid

@@ -77,7 +77,36 @@ def study_table(study: dict) -> pd.DataFrame:
               "Coverage of the true effect": "–", "On target": "–"},
              {"Measure": "H1-H4 Holm-adjusted, at least one false verdict", "False verdicts, no effect": mc_text(family["holm"]),
               "Coverage of the true effect": "–", "On target": "yes" if family["holm"]["rate"] <= study["target"]["rate_high"] else "no"}]
+    # Chapter 9's robustness row (Welch on organisation means) and chapter 6's ordinal check of H1.
+    welch_on = study.get("on_target_organisation_level", {})
+    rows += [{"Measure": f"{h}, organisation means (Welch; chapter 9)", "False verdicts, no effect": mc_text(r["false_verdicts"]),
+              "Coverage of the true effect": mc_text(r["coverage"]) if "coverage" in r else "–", "On target": "yes" if welch_on.get(h) else "no"}
+             for h, r in ((h, study["measures"][h].get("organisation_level")) for h in calibrate.FAMILY) if r]
+    ordinal = study.get("ordinal") or {}
+    if ordinal.get("false_verdicts"):
+        r, target = ordinal["false_verdicts"], study["target"]
+        rows.append({"Measure": "H1, current given expected level (ordinal logit; chapter 6)", "False verdicts, no effect": mc_text(r),
+                     "Coverage of the true effect": "–", "On target": "yes" if target["rate_low"] <= r["rate"] <= target["rate_high"] else "no"})
     return pd.DataFrame(rows, columns=list(STUDY_COLUMNS))
+
+
+def robustness_sentence(study: dict) -> str:
+    """How the two checks beside the verdicts (Welch on organisation means, the ordinal model) are calibrated."""
+    welch = [study["measures"][h].get("organisation_level") for h in calibrate.FAMILY]
+    if not all(welch):
+        return ""
+    rates = [w["false_verdicts"]["rate"] for w in welch]
+    on = study.get("on_target_organisation_level", {})
+    text = (f"The comparison of organisation means beside each verdict (Welch's t interval, each organisation counted "
+            f"once) gives false verdicts in {one_decimal(min(rates))} to {one_decimal(max(rates))} of data sets "
+            + ("and meets both targets for all four hypotheses" if all(on.get(h) for h in calibrate.FAMILY) else "and misses a target for "
+               + ", ".join(h for h in calibrate.FAMILY if not on.get(h)))
+            + f"; at least one of its four verdicts is false in {mc_text(study['family']['organisation_level'])}.")
+    ordinal = study.get("ordinal") or {}
+    if ordinal.get("false_verdicts"):
+        text += (f" The ordinal check of H1 against the ceiling, fitted to the first {ordinal['false_verdicts']['datasets']:,} data sets with "
+                 f"no effect, gives a false verdict in {mc_text(ordinal['false_verdicts'])} of them.")
+    return text
 
 
 def study_text(study: dict) -> dict:
@@ -92,6 +121,7 @@ def study_text(study: dict) -> dict:
         "family_unadjusted": mc_text(study["family"]["unadjusted"]), "family_holm": mc_text(study["family"]["holm"]),
         "hypotheses_sentence": hypotheses_sentence(study),
         "cliffs_sentence": cliffs_sentence(study, off, short),
+        "robustness_sentence": robustness_sentence(study),
     }
 
 
@@ -124,8 +154,9 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 0, le
     """Simulate the study's design (its own cluster sizes) under no effect and report each method's false-verdict rate,
     beside the verdicts' calibration study (rule calibrate, or run here when it is not given)."""
     settings = {"sims": 400, "bootstrap_sims": 100, "bootstrap_replicates": 1000, "datasets": 2000, "effect_datasets": 1000,
-                **(calibration_settings or {})}
-    study = (upstream or {}).get("calibrate") or calibrate.run(settings["datasets"], seed, settings["effect_datasets"])
+                "ordinal_datasets": 1000, **(calibration_settings or {})}
+    study = (upstream or {}).get("calibrate") or calibrate.run(settings["datasets"], seed, settings["effect_datasets"],
+                                                               ordinal_datasets=settings["ordinal_datasets"])
     # The check matters where organisations are few; a scaled-up data set (benchmarks) would make the simulation
     # as large as the data. Beyond MAX_SIMULATED organisations the study's own design is simulated instead.
     own_design = len(frames["organisations"]) <= MAX_SIMULATED

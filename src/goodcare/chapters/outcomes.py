@@ -1,13 +1,15 @@
 """Chapter 6 (Outcomes at a lower cost): ASCOT levels and gain, hourly rates, value for money."""
 
+import numpy as np
 import pandas as pd
 from plotnine import (
     aes, coord_flip, facet_wrap, geom_line, geom_point, geom_pointrange, geom_text, ggplot, labs, scale_colour_manual,
     scale_fill_manual, scale_shape_manual, scale_y_continuous,
 )
 
-from goodcare import stats, vocab
+from goodcare import stats, verdict, vocab
 from goodcare.fmt import UNITS, interval, number, pct, pounds, unit_interval
+from goodcare.ordinal import ordinal_sensitivity
 from goodcare.groups import provider_group, with_organisation
 from goodcare.outputs import ChapterResult, Figure, Table, about_no_one, cells, cells_at, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
@@ -140,6 +142,29 @@ def gain_table(comparisons: dict, level: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def ceiling_sensitivity(rows: pd.DataFrame, gain: dict, level: float) -> dict:
+    """H1's check against the ceiling: the ordinal model of the current occupation score given the expected one,
+    its verdict by the one rule, and whether the verdict on the gain in occupation survives it."""
+    d = rows[rows["domain"] == "occupation"]
+    model = ordinal_sensitivity(d["score_current"], d["score_expected"], d["org_id"], d["group"].astype(str), level=level)
+    on_gain, on_model = verdict.verdict(gain, "higher", UNITS["points"], level)["verdict"], verdict.verdict(model, "higher", level=level)["verdict"]
+    odds = (interval(*(None if x is None else float(np.exp(x)) for x in (model["estimate"], model["low"], model["high"])), level)
+            if model["estimate"] is not None else "not estimable")
+    return {**model, "verdict": on_model, "gain_verdict": on_gain, "survives": on_model == on_gain, "odds_ratio_text": odds}
+
+
+def ceiling_sentence(check: dict) -> str:
+    """What the ceiling check says about the verdict on the gain in occupation, for the reader."""
+    if check["estimate"] is None:
+        return f"The ordinal model could not be fitted to these data ({check['note']}), so the verdict on the gain is unchecked."
+    found = (f"Among people with the same expected level, the odds ratio of being at a better level now, micro-enterprises "
+             f"against larger providers, was {check['odds_ratio_text']}; by the scorecard's rule this reads "
+             f"{check['verdict']}, and the gain in occupation reads {check['gain_verdict']}.")
+    if check["survives"]:
+        return f"{found} The verdict survives the ceiling."
+    return f"{found} The verdict on the gain does not survive the ceiling: read the outcomes hypothesis with this check beside it."
+
+
 def points(c: dict, level: float) -> str:
     """A difference in ASCOT score points with its interval, for the prose: 0.22 points (95% CI ...)."""
     return unit_interval(c["estimate"], c["low"], c["high"], level, UNITS["points"])
@@ -242,6 +267,9 @@ def outcome_cells(w: dict, levels: pd.DataFrame) -> dict:
         "values": cells(
             value_cells(gain, "gain.{domain}.gain", "difference"),
             value_cells(current, "gain.{domain}.current", "effect"),
+            # The ordinal model is fitted to the people behind the gain in occupation (both levels known).
+            value_cells(by_domain["occupation"], "ceiling_sensitivity", "difference"),
+            value_cells(by_domain["occupation"], "text.ceiling_sentence", "difference"),
             value_cells(orgs, "rates", "difference", unit="organisations"),
             value_cells(vfm, "value_for_money", "ratio"),
             *(value_cells(stats, f"text.{name}", "mean" if name.startswith("rate_") else "difference",
@@ -265,11 +293,14 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         "Organisations": [rates["k_first"], rates["k_second"], ""],
         "Mean hourly rate": [pounds(rates["mean_first"]), pounds(rates["mean_second"]), interval(rates["estimate"], rates["low"], rates["high"], level, pounds)],
     })
+    ceiling = ceiling_sensitivity(rows, comparisons["occupation"]["gain"], level)
     values = {
         "gain": comparisons,
+        "ceiling_sensitivity": ceiling,
         "rates": rates,
         "value_for_money": vfm,
         "text": {
+            "ceiling_sentence": ceiling_sentence(ceiling),
             "occupation_gain_difference": points(comparisons["occupation"]["gain"], level),
             "control_gain_difference": points(comparisons["control_over_daily_life"]["gain"], level),
             "rate_micro": pounds(rates["mean_first"]),

@@ -9,9 +9,9 @@ this chapter's gate on the same contributors as the chapter it quotes, and a new
 import pandas as pd
 
 from goodcare import vocab
-from goodcare.fmt import UNITS
+from goodcare.fmt import UNITS, unit_interval
 from goodcare.outputs import ChapterResult, Table, about_no_one, cells, cells_at, is_suppressed, key_of, parse_key, value_cells
-from goodcare.verdict import SUPPORTED, holm_verdicts, scorecard_row
+from goodcare.verdict import SUPPORTED, UNKNOWN, holm_verdicts, scorecard_row, verdict
 
 NOT_PUBLISHED = "not published (disclosure control)"
 # The fields of a comparison the scorecard reads; any of them may be a "suppressed (...)" string upstream.
@@ -21,8 +21,14 @@ DIFFERENCE = "Difference (micro minus larger)"
 LABELS = 2  # Hypothesis and Measure label the rows (the measure's name may hold a digit, as in "per £10")
 # A scorecard row in the values: what the data say (suppressed with the measure) and what names it (config
 # and settings: about no one, so a row keeps its name and chapter when its numbers are suppressed).
-DATA_LEAVES = ("micro", "larger", "difference", "verdict", "holm_verdict", "words")
+DATA_LEAVES = ("micro", "larger", "difference", "verdict", "holm_verdict", "words", "org_micro", "org_larger", "org_difference",
+               "org_verdict", "org_agrees")
 HOLM = "Holm-adjusted verdict"
+# The robustness table: the same hypotheses compared on organisation means (Welch), each organisation counted once.
+ORG_COLUMNS = {"micro": "Micro, organisation mean", "larger": "Larger, organisation mean"}
+ORG_DIFFERENCE = "Difference of organisation means (Welch)"
+ORG_VERDICT = "Verdict on organisation means"
+AGREES = "Same verdict as the scorecard"
 LABEL_LEAVES = ("id", "short", "measure", "chapter", "method", "unit")
 
 
@@ -51,6 +57,20 @@ def unpublished_row(h: dict, comparison, marker: str) -> dict:
             "words": f"Its measure was {marker}, so no verdict is given."}
 
 
+def organisation_row(h: dict, comparison, row: dict, level: float) -> dict:
+    """The robustness columns of a scorecard row: the same measure on organisation means (Welch), by the same rule."""
+    if row["verdict"] == NOT_PUBLISHED:
+        return {"org_micro": row["micro"], "org_larger": row["larger"], "org_difference": row["difference"],
+                "org_verdict": NOT_PUBLISHED, "org_agrees": "–"}
+    unit, welch = UNITS[h["unit"]], comparison.get("organisation_level")
+    if not isinstance(welch, dict):
+        return {"org_micro": "–", "org_larger": "–", "org_difference": "not estimable", "org_verdict": UNKNOWN, "org_agrees": "–"}
+    judged = verdict(welch, h.get("better", "higher"), unit, level)["verdict"]
+    return {"org_micro": unit.value(welch.get("mean_first")), "org_larger": unit.value(welch.get("mean_second")),
+            "org_difference": unit_interval(welch.get("estimate"), welch.get("low"), welch.get("high"), level, unit),
+            "org_verdict": judged, "org_agrees": "yes" if judged == row["verdict"] else "no"}
+
+
 def scorecard(hypotheses: list[dict], upstream: dict[str, dict], level: float) -> pd.DataFrame:
     """One row per hypothesis: measure, micro, larger, difference with interval, verdict."""
     rows = []
@@ -59,13 +79,13 @@ def scorecard(hypotheses: list[dict], upstream: dict[str, dict], level: float) -
         marker = suppression(comparison)
         row = unpublished_row(h, comparison, marker) if marker else scorecard_row(h, comparison, UNITS[h["unit"]], level)
         method = comparison.get("method", "") if isinstance(comparison, dict) else ""
-        rows.append({**row, "chapter": h["chapter"], "method": method, "unit": h["unit"]})
+        rows.append({**row, **organisation_row(h, comparison, row, level), "chapter": h["chapter"], "method": method, "unit": h["unit"]})
     # The four hypotheses are one family: Holm's step-down over the published comparisons, beside each verdict.
     published = [None if r["verdict"] == NOT_PUBLISHED else comparison_at(upstream[h["chapter"]], h["measure"]) for h, r in zip(hypotheses, rows)]
     for row, holm in zip(rows, holm_verdicts(published, [h.get("better", "higher") for h in hypotheses], level)):
         row["holm_verdict"] = NOT_PUBLISHED if row["verdict"] == NOT_PUBLISHED else holm
     return pd.DataFrame(rows, columns=["id", "short", "measure", "micro", "larger", "difference", "verdict", "holm_verdict", "words",
-                                       "chapter", "method", "unit"])
+                                       "org_micro", "org_larger", "org_difference", "org_verdict", "org_agrees", "chapter", "method", "unit"])
 
 
 # ---- who stands behind each measure: the cells the upstream chapter staged for its own gate ----
@@ -121,12 +141,22 @@ def row_cells(i: int, stats: pd.DataFrame, unit: str, statistic: str) -> pd.Data
     )
 
 
-def scorecard_cells(hypotheses: list[dict], upstream: dict[str, dict], card: pd.DataFrame, upstream_cells: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cells of the scorecard table and of the chapter's values."""
-    table, values, judged = [], [], []
+def robustness_cells(i: int, stats: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Cells of robustness row i: each group's organisation mean by its contributors; the rest by both groups'."""
+    return cells(
+        *(cells_at(stats[stats["group"] == g], i, column, "mean", unit) for g, column in ORG_COLUMNS.items()),
+        *(cells_at(stats, i, column, "difference", unit) for column in (ORG_DIFFERENCE, ORG_VERDICT, AGREES)),
+    )
+
+
+def scorecard_cells(hypotheses: list[dict], upstream: dict[str, dict], card: pd.DataFrame,
+                    upstream_cells: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The cells of the scorecard table, of the robustness table and of the chapter's values."""
+    table, robust, values, judged = [], [], [], []
     for i, h in enumerate(hypotheses):
         stats, unit = measure_contributors(h, upstream_cells)
         table.append(row_cells(i, stats, unit, group_statistic(comparison_at(upstream[h["chapter"]], h["measure"]))))
+        robust.append(robustness_cells(i, stats, unit))
         values += [value_cells(stats, f"scorecard.{i}.{leaf}", "difference", unit=unit) for leaf in DATA_LEAVES]
         values.append(about_no_one(*(f"scorecard.{i}.{leaf}" for leaf in LABEL_LEAVES)))
         if card["verdict"].iloc[i] != NOT_PUBLISHED:
@@ -135,7 +165,7 @@ def scorecard_cells(hypotheses: list[dict], upstream: dict[str, dict], card: pd.
     counts = (cells(*(value_cells(s, p, "difference", unit=s["unit"].iloc[0]) for s in judged for p in ("n_supported", "verdict_counts")))
               if judged else about_no_one("n_supported", "verdict_counts"))
     empty = pd.DataFrame(columns=["row"])
-    return (cells(*table) if table else cells(empty),
+    return (cells(*table) if table else cells(empty), cells(*robust) if robust else cells(empty),
             cells(*values, counts, about_no_one("hypotheses", "n_hypotheses")))
 
 
@@ -150,6 +180,10 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         COLUMNS["micro"]: card["micro"], COLUMNS["larger"]: card["larger"],
         DIFFERENCE: card["difference"], "Verdict": card["verdict"], HOLM: card["holm_verdict"],
     })
+    robustness = pd.DataFrame({
+        "Hypothesis": card["id"] + " " + card["short"], ORG_COLUMNS["micro"]: card["org_micro"], ORG_COLUMNS["larger"]: card["org_larger"],
+        ORG_DIFFERENCE: card["org_difference"], ORG_VERDICT: card["org_verdict"], AGREES: card["org_agrees"],
+    })
     counts = card["verdict"].value_counts().sort_index().to_dict()
     values = {
         "hypotheses": [{k: h[k] for k in ("id", "short", "statement", "chapter")} for h in hypotheses],
@@ -158,5 +192,6 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         "n_hypotheses": len(card),
         "verdict_counts": counts,
     }
-    table_cells, values_cells = scorecard_cells(hypotheses, upstream, card, upstream_cells)
-    return ChapterResult(tables={"scorecard": Table(display, table_cells, labels=LABELS)}, values=values, value_cells=values_cells)
+    table_cells, robust_cells, values_cells = scorecard_cells(hypotheses, upstream, card, upstream_cells)
+    return ChapterResult(tables={"scorecard": Table(display, table_cells, labels=LABELS), "robustness": Table(robustness, robust_cells)},
+                         values=values, value_cells=values_cells)
