@@ -149,40 +149,54 @@ def verdicts(result: dict, better: str) -> np.ndarray:
                      for row in zip(*(result[k] for k in keys))])
 
 
+def wrong(result: dict, better: str) -> np.ndarray:
+    """Each data set: whether its verdict is supported or contradicted (false when there is no effect)."""
+    return np.isin(verdicts(result, better), [verdict.SUPPORTED, verdict.CONTRADICTED])
+
+
 def holm(results: dict) -> np.ndarray:
     """Data sets x hypotheses: rejected after Holm's step-down over the family (two-sided CR2 t p-values)."""
     p = np.column_stack([verdict.t_p_value(results[h]["estimate"], results[h]["se"], results[h]["df"]) for h in FAMILY])
     return verdict.holm_adjusted(p) <= FAMILY_ALPHA
 
 
+def level_shares(boost: float) -> np.ndarray:
+    """P(current level = 1), ..., P(level = 4) in the model, for a latent shift of `boost`."""
+    # Level round(2.3 - latent), capped to 1..4: level >= l exactly when latent <= 2.3 - l + 0.5.
+    at_least = ndtr((CENTRE - np.array([3.5, 2.5, 1.5]) - boost) / np.hypot(ORG_SD, PERSON_SD))  # P(level >= 4), P(>= 3), P(>= 2)
+    return np.diff(np.concatenate([[0.0], at_least, [1.0]]))[::-1]
+
+
+def mean_gain(boost: float) -> float:
+    """The model's mean gain in one domain (expected level minus current, capped at 4) for a latent shift of `boost`."""
+    room = np.array([np.mean(np.minimum(level + EXPECTED_STEP, 4) - level) for level in range(1, 5)])
+    return float(level_shares(boost) @ room)
+
+
+def price_expectation(group: str, shift: float, of) -> float:
+    """E[of(price)] of a group's clipped normal price, shifted by `shift`, by quadrature."""
+    mu, sigma = PRICE[group][0] + shift, PRICE[group][1]
+    density = lambda x: of(np.clip(x, *PRICE_RANGE)) * np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))  # noqa: E731
+    return float(integrate.quad(density, mu - 12 * sigma, mu + 12 * sigma, points=PRICE_RANGE, limit=200)[0])
+
+
+def _group_gains() -> dict:
+    """Each group's mean gain per domain under the built-in effect."""
+    return {g: {d: mean_gain(b if g == "micro" else 0.0) for d, b in BOOST.items()} for g in GROUPS}
+
+
+def _shift(group: str) -> float:
+    return PRICE_SHIFT if group == "micro" else 0.0
+
+
 def true_effects(design: Design) -> dict:
     """Each measure's true micro-minus-larger value under the built-in effect, exactly from the model (no simulation)."""
-    sd = np.hypot(ORG_SD, PERSON_SD)
-
-    def level_shares(boost: float) -> np.ndarray:
-        # Level round(2.3 - latent), capped to 1..4: level >= l exactly when latent <= 2.3 - l + 0.5.
-        at_least = ndtr((CENTRE - np.array([3.5, 2.5, 1.5]) - boost) / sd)  # P(level >= 4), P(>= 3), P(>= 2)
-        return np.diff(np.concatenate([[0.0], at_least, [1.0]]))[::-1]  # P(level = 1), ..., P(level = 4)
-
-    def mean_gain(boost: float) -> float:
-        shares = level_shares(boost)
-        room = np.array([np.mean(np.minimum(level + EXPECTED_STEP, 4) - level) for level in range(1, 5)])
-        return float(shares @ room)
-
-    def mean_price(group: str, shift: float) -> float:
-        mu, sigma = PRICE[group][0] + shift, PRICE[group][1]
-        clipped = lambda x: np.clip(x, *PRICE_RANGE) * np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))  # noqa: E731
-        return float(integrate.quad(clipped, mu - 12 * sigma, mu + 12 * sigma, points=PRICE_RANGE, limit=200)[0])
-
-    def cliffs(boost: float) -> float:
-        p, q = level_shares(boost), level_shares(0.0)  # micro, larger level shares
-        return float(stats.cliffs_delta(p[None, :], q[None, :], lower_is_better=True)[0])
-
-    gain = {g: {d: mean_gain(b if g == "micro" else 0.0) for d, b in BOOST.items()} for g in GROUPS}
-    ratio = {g: PER_POUNDS * sum(gain[g].values()) / mean_price(g, PRICE_SHIFT if g == "micro" else 0.0) for g in GROUPS}
+    gain = _group_gains()
+    ratio = {g: PER_POUNDS * sum(gain[g].values()) / price_expectation(g, _shift(g), lambda x: x) for g in GROUPS}
+    p, q = level_shares(BOOST["occupation"]), level_shares(0.0)  # micro, larger level shares
     return {"H1": gain["micro"]["occupation"] - gain["larger"]["occupation"], "H2": ratio["micro"] - ratio["larger"],
             "H3": SAME_WORKER["micro"] - SAME_WORKER["larger"], "H4": INNOVATION["micro"] - INNOVATION["larger"],
-            "current": cliffs(BOOST["occupation"])}
+            "current": float(stats.cliffs_delta(p[None, :], q[None, :], lower_is_better=True)[0])}
 
 
 def true_organisation_effects(design: Design) -> dict:
@@ -191,24 +205,9 @@ def true_organisation_effects(design: Design) -> dict:
     Every organisation of a group has the same expected mean of H1, H3 and H4 (the random effect is centred and
     sizes do not enter the model), so those equal true_effects; H2's organisation value is its people's gain over
     its own price, whose mean is 10 x the mean gain x E[1 / price] (gain and price are independent in the model)."""
-    truth = true_effects(design)
-
-    def mean_inverse_price(group: str, shift: float) -> float:
-        mu, sigma = PRICE[group][0] + shift, PRICE[group][1]
-        inverse = lambda x: np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi)) / np.clip(x, *PRICE_RANGE)  # noqa: E731
-        return float(integrate.quad(inverse, mu - 12 * sigma, mu + 12 * sigma, points=PRICE_RANGE, limit=200)[0])
-
-    sd = np.hypot(ORG_SD, PERSON_SD)
-    gains = {}
-    for g in GROUPS:
-        total = 0.0
-        for domain, boost in BOOST.items():
-            b = boost if g == "micro" else 0.0
-            at_least = ndtr((CENTRE - np.array([3.5, 2.5, 1.5]) - b) / sd)
-            shares = np.diff(np.concatenate([[0.0], at_least, [1.0]]))[::-1]
-            total += float(shares @ np.array([np.mean(np.minimum(level + EXPECTED_STEP, 4) - level) for level in range(1, 5)]))
-        gains[g] = PER_POUNDS * total * mean_inverse_price(g, PRICE_SHIFT if g == "micro" else 0.0)
-    return {**{m: truth[m] for m in ("H1", "H3", "H4")}, "H2": gains["micro"] - gains["larger"]}
+    truth, gain = true_effects(design), _group_gains()
+    own = {g: PER_POUNDS * sum(gain[g].values()) * price_expectation(g, _shift(g), lambda x: 1 / x) for g in GROUPS}
+    return {**{m: truth[m] for m in ("H1", "H3", "H4")}, "H2": own["micro"] - own["larger"]}
 
 
 def share(hits: int, n: int) -> dict:
@@ -249,11 +248,10 @@ def run(datasets: int, seed: int, effect_datasets: int | None = None, design: De
             if welch is not None:
                 own = row.setdefault("organisation_level", {"method": stats.WELCH})
             if effect == "none":
-                v = verdicts(r, BETTER[m])
-                row["false_verdicts"] = share(int(np.isin(v, [verdict.SUPPORTED, verdict.CONTRADICTED]).sum()), n)
+                row["false_verdicts"] = share(int(wrong(r, BETTER[m]).sum()), n)
                 row["median_df"] = round(float(np.median(r["df"])), 3)
                 if welch is not None:
-                    own["false_verdicts"] = share(int(np.isin(verdicts(welch, BETTER[m]), [verdict.SUPPORTED, verdict.CONTRADICTED]).sum()), n)
+                    own["false_verdicts"] = share(int(wrong(welch, BETTER[m]).sum()), n)
             else:
                 row["true_effect"] = round(truth[m], 6)
                 row["coverage"] = share(int(((r["low"] <= truth[m]) & (truth[m] <= r["high"])).sum()), n)
@@ -261,9 +259,8 @@ def run(datasets: int, seed: int, effect_datasets: int | None = None, design: De
                     own["true_effect"] = round(org_truth[m], 6)
                     own["coverage"] = share(int(((welch["low"] <= org_truth[m]) & (org_truth[m] <= welch["high"])).sum()), n)
         if effect == "none":
-            false = np.column_stack([np.isin(verdicts(results[h], BETTER[h]), [verdict.SUPPORTED, verdict.CONTRADICTED]) for h in FAMILY])
-            welch_false = np.column_stack([np.isin(verdicts(results[h]["organisation_level"], BETTER[h]), [verdict.SUPPORTED, verdict.CONTRADICTED])
-                                           for h in FAMILY])
+            false = np.column_stack([wrong(results[h], BETTER[h]) for h in FAMILY])
+            welch_false = np.column_stack([wrong(results[h]["organisation_level"], BETTER[h]) for h in FAMILY])
             out["family"] = {"unadjusted": share(int(false.any(axis=1).sum()), n),
                              "holm": share(int(holm(results).any(axis=1).sum()), n),
                              "organisation_level": share(int(welch_false.any(axis=1).sum()), n)}

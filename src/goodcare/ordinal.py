@@ -13,7 +13,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
+
+from goodcare import cr2
 
 METHOD = ("ordinal logit of the current score on provider group and the expected score; cluster-robust (CR1) errors, "
           "t with organisations - 1 degrees of freedom")
@@ -51,7 +52,7 @@ def ordinal_sensitivity(current_score, expected_score, clusters, groups, *, firs
     estimate, se = float(fit.params[0]), float(fit.bse[0])
     if not (fit.mle_retvals.get("converged", False) and np.isfinite(estimate) and np.isfinite(se) and se > 0):
         return _not_estimable(result, "the model did not converge (a level may be reached by one group only)")
-    df = k - 1
-    half = float(scipy_stats.t.ppf((1 + level) / 2, df)) * se
-    return {**result, "estimate": estimate, "low": estimate - half, "high": estimate + half, "se": se, "df": float(df),
+    df = float(k - 1)
+    low, high = cr2.t_interval(estimate, se ** 2, df, level)
+    return {**result, "estimate": estimate, "low": float(low), "high": float(high), "se": se, "df": df,
             "odds_ratio": float(np.exp(estimate)), "note": None}

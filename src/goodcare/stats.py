@@ -135,9 +135,10 @@ def _compare(frame, columns, value, contrast, scores, first, second, method, rep
             result["organisation_level"] = organisation_welch(value(totals[first]), value(totals[second]), level)
         if not bootstrap:
             # A weighted mean's organisations with zero weight carry no information: two with weight are needed.
-            if min(int((np.asarray((sizes or people_sizes)(totals[name])) > 0).sum()) for name in parts) < 2:
+            sizes = sizes or people_sizes
+            if min(int((np.asarray(sizes(totals[name])) > 0).sum()) for name in parts) < 2:
                 return _no_interval(result, "fewer than two organisations with a positive denominator in a group: no interval")
-            return _cr2_interval(result, totals, scores, value is not None, first, second, level, bounds, sizes or people_sizes, atanh)
+            return _cr2_interval(result, totals, scores, value is not None, first, second, level, bounds, sizes, atanh)
         if reps < 1:
             return _no_interval(result, "no bootstrap replicates requested: no interval")
         # One generator, first group then second: the same seed always gives the same draws.

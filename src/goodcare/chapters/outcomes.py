@@ -9,8 +9,8 @@ from plotnine import (
 
 from goodcare import stats, verdict, vocab
 from goodcare.fmt import UNITS, interval, number, pct, pounds, unit_interval
-from goodcare.ordinal import ordinal_sensitivity
 from goodcare.groups import provider_group, with_organisation
+from goodcare.ordinal import ordinal_sensitivity
 from goodcare.outputs import ChapterResult, Figure, Table, about_no_one, cells, cells_at, contributors, place, value_cells
 from goodcare.theme import PROVIDER_COLOURS, theme_goodcare
 
