@@ -9,7 +9,8 @@ from goodcare.disclosure.rules import Breach, DisclosureError, where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.outputs import write_csv, write_json
 
-SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "p_percent", "linked", "secondary")
+SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "p_percent", "nk_values", "p_percent_values",
+                     "negative_values", "missing_values", "linked", "secondary")
 CELL_COLUMNS = ["chapter", "output", "cell", "rule", "key"]
 
 
