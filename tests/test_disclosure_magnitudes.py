@@ -46,6 +46,7 @@ def test_p_percent_on_the_values_passes_at_a_tenth_of_the_largest_fails_below():
     assert verdict([100, 50, 5, 5], **alone) == ""  # the rest (10) is exactly 10% of the largest
     assert verdict([100, 50, 5, 4.9], **alone) == "p_percent_values"  # 9.9%
     assert verdict([100, 50, 5, 4.9], **alone, min_p_ratio=0.05) == ""
+    assert verdict([0, 0, 0, 0], **alone) == "p_percent_values"  # as ACRO: a mean of zeros tells everyone's value
 
 
 def test_medians_get_the_thresholds_only_as_in_acro():

@@ -69,6 +69,14 @@ def to_review(cells: pd.DataFrame, s: Settings) -> pd.Series:
 
 def primary(cells: pd.DataFrame, s: Settings) -> pd.Series:
     """Per cell, the id of the first primary rule it fails ("" if it passes)."""
+    reason = pd.Series("", index=cells.index, dtype=object)
+    for rule, fails in reversed(list(failures(cells, s).items())):  # the first rule in catalogue order wins
+        reason = reason.mask(fails, rule)
+    return reason
+
+
+def failures(cells: pd.DataFrame, s: Settings) -> dict[str, pd.Series]:
+    """Per primary rule in catalogue order, which cells fail it (each rule on its own, as ACRO reports each check)."""
     people = pd.to_numeric(cells["people"], errors="coerce").fillna(0)
     orgs = pd.to_numeric(cells["organisations"], errors="coerce").fillna(0)
     top1 = pd.to_numeric(cells["top1"], errors="coerce").fillna(0)
@@ -85,10 +93,7 @@ def primary(cells: pd.DataFrame, s: Settings) -> pd.Series:
         ("p_percent", about_people & top1.gt(0) & ((1 - top2) < s.min_p_ratio * top1 - EPS)),
         *value_checks(cells, s),
     ]
-    reason = pd.Series("", index=cells.index, dtype=object)
-    for rule, fails in reversed(checks):  # the first rule in catalogue order wins
-        reason = reason.mask(fails & ~zero, rule)
-    return reason
+    return {rule: fails & ~zero for rule, fails in checks}
 
 
 def value_checks(cells: pd.DataFrame, s: Settings) -> list[tuple[str, pd.Series]]:
@@ -100,7 +105,8 @@ def value_checks(cells: pd.DataFrame, s: Settings) -> list[tuple[str, pd.Series]
     defined = dominance & negative.eq(0)
     return [
         ("nk_values", defined & (vtop2 >= s.max_top2_share - EPS)),  # ACRO: top_n_sum / sum >= safe_nk_k
-        ("p_percent_values", defined & vtop1.gt(0) & ((1 - vtop2) < s.min_p_ratio * vtop1 - EPS)),
+        # As ACRO: a cell whose contributions are all zero fails too (its mean tells every contributor's value).
+        ("p_percent_values", defined & (vtop1.eq(0) | ((1 - vtop2) < s.min_p_ratio * vtop1 - EPS))),
         ("negative_values", dominance & negative.gt(0) & (s.negative_values == "suppress")),
         ("missing_values", magnitude & missing.gt(0) & (s.missing_values == "suppress")),
     ]
