@@ -125,6 +125,12 @@ def test_a_negative_or_missing_rate_stops_the_build_naming_the_cell_not_the_valu
     assert is_suppressed(table.loc[0, "Mean hourly rate"]) and not is_suppressed(table.loc[1, "Mean hourly rate"])
 
 
+def test_a_cell_suppressed_by_another_rule_is_not_sent_to_review(tmp_path):
+    report, table = gate(tmp_path, rate_table([14, np.nan], [14, 15, 13, 16]))  # two organisations: suppressed anyway
+    assert table.loc[0, "Mean hourly rate"] == "suppressed (fewer than 3 organisations)"
+    assert [c["rule"] for c in report["suppressed"]] == ["min_organisations"]
+
+
 def test_the_catalogue_lists_the_value_rules_with_their_settings():
     from goodcare.disclosure.report import book_report
 

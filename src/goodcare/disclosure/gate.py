@@ -42,7 +42,8 @@ def decide(cells: pd.DataFrame, s: Settings) -> pd.Series:
 
 
 def review_breaches(chapter: str, cells: pd.DataFrame, s: Settings) -> list[Breach]:
-    """Magnitudes a value rule set to `review` sends to an output checker: the build stops, naming each cell."""
+    """Magnitudes about to be published that a value rule set to `review` sends to an output checker: the build
+    stops, naming each cell."""
     if not len(cells):
         return []
     review = to_review(cells, s)
@@ -129,10 +130,10 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
     if breaches:
         raise DisclosureError(breaches)
     cells = all_cells(outputs)
-    breaches = review_breaches(chapter, cells, s)
+    cells["reason"] = decide(cells, s) if len(cells) else pd.Series(dtype=object)
+    breaches = review_breaches(chapter, cells[cells["reason"].eq("")], s)  # a cell suppressed anyway needs no review
     if breaches:
         raise DisclosureError(breaches)
-    cells["reason"] = decide(cells, s) if len(cells) else pd.Series(dtype=object)
     frames = {o.label: suppress_frame(o, cells[cells["output"].eq(o.label)], s) for o in outputs if o.frame is not None}
     breaches = check_published(chapter, outputs, cells, frames, s)
     if breaches:
