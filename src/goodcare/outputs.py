@@ -16,7 +16,10 @@ organisations reaches the book unless it is described by *cells*:
      unit: organisation counts, mean hourly rate, median staff) or "none" (about no one: a constant,
      a setting, a threshold; it passes unchecked and is listed in the report).
    - who stands behind it, from `contributors(rows, by)`: `people`, `organisations`, `top1`, `top2`
-     (shares of the cell's people from its largest and its two largest organisations), and `key`
+     (shares of the cell's people from its largest and its two largest organisations), for a magnitude
+     (a mean or median of money or FTE; `contributors(..., value=column)`) the organisations' contributions
+     to it: `value_top1`, `value_top2` (shares of the cell's total from its largest and two largest
+     contributions), `negative` and `missing` (how many organisations contribute a negative or no value), and `key`
      ("col=value|col=value" from the `by` values). Equal keys mean the same group of people: a key
      suppressed in one output is suppressed in every output of the chapter. Pass `repeated=` for `by`
      variables that do not split people (ASCOT domain, with/without the service: the same person is
@@ -59,7 +62,10 @@ VALUE_DIGITS = 6
 SUPPRESSED = "suppressed"  # what a suppressed cell or value reads, followed by its reason in brackets
 STATISTICS = ("count", "share", "mean", "median", "difference", "ratio", "effect", "min", "max", "constant")
 UNITS = ("people", "organisations", "none")
-CELL_COLUMNS = ["row", "column", "path", "statistic", "unit", "key", "people", "organisations", "top1", "top2"]
+CELL_COLUMNS = ["row", "column", "path", "statistic", "unit", "key", "people", "organisations", "top1", "top2",
+                "value_top1", "value_top2", "negative", "missing"]
+CONTRIBUTION_COLUMNS = ["people", "organisations", "top1", "top2"]  # a position nobody stands behind has zeros here
+VALUE_COLUMNS = ["value_top1", "value_top2", "negative", "missing"]  # a magnitude's contributions (empty for counts)
 
 
 def is_suppressed(value) -> bool:
@@ -199,11 +205,13 @@ def parse_key(key: str) -> dict:
     return parts
 
 
-def contributors(rows: pd.DataFrame, by: list[str], unit: str | None = "participant_id", org: str = "org_id", repeated=()) -> pd.DataFrame:
+def contributors(rows: pd.DataFrame, by: list[str], unit: str | None = "participant_id", org: str = "org_id", repeated=(),
+                 value: str | None = None) -> pd.DataFrame:
     """Per group of `by`: people (distinct `unit`s), organisations, the largest organisations' shares and the key.
 
     With unit=None the rows are organisations themselves, each contributing one. With by=[] one row: everyone.
-    `repeated` names the `by` variables whose values do not split people (see `key_of`).
+    `repeated` names the `by` variables whose values do not split people (see `key_of`). With `value` (the
+    column a mean or median is taken of) also each group's magnitude contributions (`value_contributions`).
     """
     groups = list(by) or ["_all"]
     keyed = rows.assign(_unit=rows[unit] if unit else rows[org], _all="all")
@@ -217,8 +225,28 @@ def contributors(rows: pd.DataFrame, by: list[str], unit: str | None = "particip
         "top2": grouped.apply(lambda n: n.iloc[:2].sum() / n.sum()),
     })
     out[["top1", "top2"]] = out[["top1", "top2"]].round(6)
+    if value is not None:
+        out = out.join(value_contributions(keyed, groups, value, org))
     out = out.reset_index().drop(columns="_all", errors="ignore")
     return out.assign(key=key_of(out, list(by), repeated))
+
+
+def value_contributions(rows: pd.DataFrame, groups: list[str], value: str, org: str = "org_id") -> pd.DataFrame:
+    """Per group: each organisation's contribution to a magnitude (the sum of its rows' `value`: an organisation
+    row's own value) as ACRO's magnitude checks see them, i.e. the largest and two largest contributions as shares
+    of the group's total (0 if the total is 0), how many contributions are negative and how many are missing."""
+    per_org = rows.groupby([*groups, org], observed=True)[value].sum(min_count=1).rename("v").reset_index()
+
+    def summary(v: pd.Series) -> pd.Series:
+        known = v.dropna().sort_values(ascending=False)
+        total = known.sum()
+        share = (lambda x: x / total) if total > 0 else (lambda x: 0.0)
+        return pd.Series({"value_top1": share(known.iloc[:1].sum()), "value_top2": share(known.iloc[:2].sum()),
+                          "negative": int((known < 0).sum()), "missing": int(v.isna().sum())})
+
+    out = per_org.groupby(groups, observed=True)["v"].apply(summary).unstack()
+    out[["value_top1", "value_top2"]] = out[["value_top1", "value_top2"]].astype(float).round(6)
+    return out.astype({"negative": int, "missing": int})
 
 
 def place(stats: pd.DataFrame, statistic: str, rows: pd.DataFrame, column, unit: str = "people") -> pd.DataFrame:
@@ -235,7 +263,7 @@ def place(stats: pd.DataFrame, statistic: str, rows: pd.DataFrame, column, unit:
         positions["column"] = column
     placed = positions.merge(stats.drop(columns=["column", "row"], errors="ignore").astype({c: str for c in on}), on=on, how="left")
     nobody = placed["people"].isna()
-    placed[["people", "organisations", "top1", "top2"]] = placed[["people", "organisations", "top1", "top2"]].fillna(0)
+    placed[CONTRIBUTION_COLUMNS] = placed[CONTRIBUTION_COLUMNS].fillna(0)
     repeated = {part.split("~")[0] for key in stats["key"].dropna() for part in str(key).split("|") if "~" in part}
     placed["key"] = placed["key"].where(~nobody, key_of(placed, on, repeated))
     return placed.assign(statistic=statistic, unit=unit, path=None).reindex(columns=CELL_COLUMNS)

@@ -58,7 +58,7 @@ def micro_values_cells(orgs: pd.DataFrame, service_orgs: pd.DataFrame) -> pd.Dat
     sole = micro[micro["governance"].isin(["sole_trader", "partnership"])]
     return cells(
         value_cells(contributors(orgs, ["band"], unit=None), "n_by_band.{band}", "count", unit="organisations"),
-        value_cells(contributors(orgs, ["group"], unit=None), "median_fte_{group}", "median", unit="organisations"),
+        value_cells(contributors(orgs, ["group"], unit=None, value="fte_staff"), "median_fte_{group}", "median", unit="organisations"),
         value_cells(contributors(orgs, ["group"], unit=None), "n_{group}", "count", unit="organisations"),
         value_cells(contributors(sole, ["governance", "group"], unit=None), "pct_micro_sole_or_partnership", "share", unit="organisations"),
         value_cells(contributors(micro, ["group"], unit=None), "n_governance_forms_micro", "count", unit="organisations"),
@@ -122,7 +122,7 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 0, reps: int = 0, level
     family_shares = shares_by_group(family_orgs, "governance", tuple(family_labels))
     service_orgs, service_labels = merged_categories(orgs, "service_type", vocab.SERVICE_TYPES, vocab.SERVICE_TYPE_LABELS)
     service_shares = shares_by_group(service_orgs, "service_type", tuple(service_labels))
-    band_stats = contributors(band_orgs, ["band"], unit=None)
+    band_stats = contributors(band_orgs, ["band"], unit=None, value="fte_staff")  # each organisation's FTE behind the medians
     band_rows = pd.DataFrame({"band": list(band_labels)})
     band_cells = cells(place(band_stats, "count", band_rows, "Organisations", unit="organisations"),
                        place(band_stats, "median", band_rows, "Median staff (FTE)", unit="organisations"))

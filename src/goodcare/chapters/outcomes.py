@@ -235,7 +235,7 @@ def who(rows: pd.DataFrame, orgs: pd.DataFrame) -> dict:
         "gain": contributors(gains, ["domain", "group"], repeated=("domain",)),
         "current": contributors(rows.dropna(subset=["current_level"]), ["domain", "group"], repeated=("domain",)),
         "vfm": contributors(both, ["group"]),
-        "orgs": contributors(orgs, ["group"], unit=None),
+        "orgs": contributors(orgs, ["group"], unit=None, value="hourly_rate_gbp"),  # each organisation's rate behind the means
     }
 
 

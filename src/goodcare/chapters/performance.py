@@ -10,7 +10,7 @@ import pandas as pd
 
 from goodcare import vocab
 from goodcare.fmt import UNITS, unit_interval
-from goodcare.outputs import ChapterResult, Table, about_no_one, cells, cells_at, is_suppressed, key_of, parse_key, value_cells
+from goodcare.outputs import CONTRIBUTION_COLUMNS, VALUE_COLUMNS, ChapterResult, Table, about_no_one, cells, cells_at, is_suppressed, key_of, parse_key, value_cells
 from goodcare.verdict import SUPPORTED, UNKNOWN, holm_verdicts, scorecard_row, verdict
 
 NOT_PUBLISHED = "not published (disclosure control)"
@@ -118,8 +118,9 @@ def measure_contributors(h: dict, upstream_cells: dict[str, pd.DataFrame]) -> tu
     units = set(found["unit"].fillna("people"))
     unit = "people" if "people" in units else units.pop()
     found = found.dropna(subset=["group"]).astype({"people": float}).sort_values(["group", "people"]).drop_duplicates("group")
-    stats = found.set_index("group")[["people", "organisations", "top1", "top2"]].astype(float)
-    stats = stats.reindex(list(vocab.PROVIDER_GROUPS), fill_value=0).reset_index()
+    # A magnitude's contributions (a mean rate) come along, so the scorecard meets the same value rules.
+    stats = found.reindex(columns=["group", *CONTRIBUTION_COLUMNS, *VALUE_COLUMNS]).set_index("group").astype(float)
+    stats = stats.reindex(list(vocab.PROVIDER_GROUPS)).fillna({c: 0 for c in CONTRIBUTION_COLUMNS}).reset_index()
     # The groups compared are different people; the measure does not split them (it names what is compared).
     stats = stats.assign(measure=f"{h['chapter']}.{h['measure']}")
     return stats.assign(key=key_of(stats, ["group", "measure"], repeated=("measure",))), unit

@@ -6,7 +6,7 @@ from plotnine import aes, coord_flip, geom_col, ggplot, labs, position_stack, sc
 from goodcare import stats, vocab
 from goodcare.fmt import pct, share_difference
 from goodcare.groups import coded_people, coded_segments, provider_group
-from goodcare.outputs import ChapterResult, Figure, Table, cells, cells_at, contributors, place, value_cells
+from goodcare.outputs import VALUE_COLUMNS, ChapterResult, Figure, Table, cells, cells_at, contributors, place, value_cells
 from goodcare.schemas import FUNDING_COLUMNS
 from goodcare.theme import CATEGORY_COLOURS, theme_goodcare
 
@@ -42,7 +42,15 @@ def per_item(org_stats: pd.DataFrame, name: str, items) -> pd.DataFrame:
     return org_stats.merge(pd.DataFrame({name: list(items)}), how="cross")
 
 
-def funding_figure(mix: pd.DataFrame, org_stats: pd.DataFrame | None = None) -> Figure:
+def funding_stats(orgs: pd.DataFrame, org_stats: pd.DataFrame) -> pd.DataFrame:
+    """The group contributors per income source, with each organisation's share of income from that source as
+    its contribution to the source's mean (so one organisation's share cannot be read off a mean it dominates)."""
+    long = orgs.melt(id_vars=["org_id", "group"], value_vars=list(FUNDING_COLUMNS), var_name="source", value_name="pct")
+    values = contributors(long, ["group", "source"], unit=None, value="pct")[["group", "source", *VALUE_COLUMNS]]
+    return per_item(org_stats, "source", FUNDING_COLUMNS).merge(values.astype({"group": str}), on=["group", "source"], how="left")
+
+
+def funding_figure(mix: pd.DataFrame, source_stats: pd.DataFrame | None = None) -> Figure:
     """Stacked bars of the funding mix, micro beside larger."""
     data = mix.assign(
         provider=pd.Categorical(mix["group"].astype(str).map(GROUP_LABELS), list(GROUP_LABELS.values())[::-1]),
@@ -63,18 +71,18 @@ def funding_figure(mix: pd.DataFrame, org_stats: pd.DataFrame | None = None) -> 
            + ". Larger providers: " + ", ".join(f"{FUNDING_LABELS[s].lower()} {get('larger', s)}" for s in FUNDING_COLUMNS) + ".")
     # The figure compares the two provider groups only (never size bands or single organisations), so each
     # bar stands on every organisation of its group and passes the three-organisation rule on the bundled data.
-    figure_cells = None if org_stats is None else place(per_item(org_stats, "source", FUNDING_COLUMNS), "mean", mix[["group", "source"]], "share", unit=ORGS)
+    figure_cells = None if source_stats is None else place(source_stats, "mean", mix[["group", "source"]], "share", unit=ORGS)
     return Figure(plot, mix, alt, height=2.6, cells=figure_cells, labels=2)
 
 
-def funding_table(mix: pd.DataFrame, org_stats: pd.DataFrame) -> Table:
+def funding_table(mix: pd.DataFrame, source_stats: pd.DataFrame) -> Table:
     """A reader's table of the funding mix: one row per source, one column per provider group."""
     display = mix.assign(Source=mix["source"].map(FUNDING_LABELS), text=mix["share"].map(pct), Provider=mix["group"].astype(str).map(GROUP_LABELS))
     display = display.pivot(index="Source", columns="Provider", values="text").reindex(list(FUNDING_LABELS.values())).reset_index()
     display = display[["Source", *[GROUP_LABELS[g] for g in vocab.PROVIDER_GROUPS]]]
     display.columns.name = None
     rows = pd.DataFrame({"source": list(FUNDING_COLUMNS)})
-    return Table(display, place(per_item(org_stats, "source", FUNDING_COLUMNS), "mean", rows, ("group", GROUP_LABELS), unit=ORGS))
+    return Table(display, place(source_stats, "mean", rows, ("group", GROUP_LABELS), unit=ORGS))
 
 
 def regulation_table(orgs: pd.DataFrame, org_stats: pd.DataFrame, seed: int, reps: int, level: float) -> tuple[Table, dict]:
@@ -121,13 +129,16 @@ def themes_table(frames: dict[str, pd.DataFrame]) -> Table:
     return Table(display, described, labels=2)
 
 
-def values_cells(org_stats: pd.DataFrame) -> pd.DataFrame:
-    """Who stands behind each value: both groups' organisations behind a comparison, one group's behind its own value."""
+def values_cells(org_stats: pd.DataFrame, source_stats: pd.DataFrame) -> pd.DataFrame:
+    """Who stands behind each value: both groups' organisations behind a comparison, one group's behind its own value;
+    the self-funded means and their difference also by each organisation's self-funded share."""
     micro, larger = (org_stats[org_stats["group"] == g] for g in vocab.PROVIDER_GROUPS)
-    text = {"self_micro": (micro, "mean"), "self_larger": (larger, "mean"), "self_difference": (org_stats, "difference"),
+    self_funded = source_stats[source_stats["source"] == "funding_self_pct"].drop(columns="source")
+    self_micro, self_larger = (self_funded[self_funded["group"] == g] for g in vocab.PROVIDER_GROUPS)
+    text = {"self_micro": (self_micro, "mean"), "self_larger": (self_larger, "mean"), "self_difference": (self_funded, "difference"),
             "cqc_micro": (micro, "share"), "cqc_larger": (larger, "share"), "mark_micro": (micro, "share"), "mark_larger": (larger, "share")}
     return cells(
-        value_cells(org_stats, "self_funded", "difference", unit=ORGS),
+        value_cells(self_funded, "self_funded", "difference", unit=ORGS),
         *(value_cells(org_stats, f"regulation.{flag}", "difference", unit=ORGS) for flag in FLAGS),
         *(value_cells(who, f"text.{name}", statistic, unit=ORGS) for name, (who, statistic) in text.items()),
     )
@@ -137,6 +148,7 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
     """Describe how providers of each size are funded and regulated, and what sustains them."""
     orgs = frames["organisations"].assign(group=lambda d: provider_group(d["size_band"]))
     org_stats = organisation_stats(orgs)
+    source_stats = funding_stats(orgs, org_stats)
     mix = funding_mix(orgs)
     self_funded = stats.mean_difference(orgs["funding_self_pct"] / 100, orgs["org_id"], orgs["group"].astype(str), reps=reps, seed=seed, level=level)
     regulation, flags = regulation_table(orgs, org_stats, seed, reps, level)
@@ -150,8 +162,8 @@ def analyse(frames: dict[str, pd.DataFrame], seed: int = 2015, reps: int = 2000,
         },
     }
     return ChapterResult(
-        tables={"funding-mix": funding_table(mix, org_stats), "regulation": regulation, "sustainability-themes": themes_table(frames)},
-        figures={"sustainability-funding": funding_figure(mix, org_stats)},
+        tables={"funding-mix": funding_table(mix, source_stats), "regulation": regulation, "sustainability-themes": themes_table(frames)},
+        figures={"sustainability-funding": funding_figure(mix, source_stats)},
         values=values,
-        value_cells=values_cells(org_stats),
+        value_cells=values_cells(org_stats, source_stats),
     )

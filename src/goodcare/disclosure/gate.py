@@ -10,7 +10,7 @@ from goodcare.disclosure import secondary
 from goodcare.disclosure.published import text_breaches
 from goodcare.disclosure.quotes import publish_quotes
 from goodcare.disclosure.report import chapter_report
-from goodcare.disclosure.rules import Breach, DisclosureError, misplaced, primary, structural, where
+from goodcare.disclosure.rules import Breach, DisclosureError, misplaced, primary, structural, to_review, where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.disclosure.stage import DIGIT, Output, covers, leaves, read_stage, uncovered
 from goodcare.markup import neutralise_formulas
@@ -39,6 +39,17 @@ def decide(cells: pd.DataFrame, s: Settings) -> pd.Series:
     protecting = secondary.suppress(cells, failed)
     reason = reason.mask(reason.eq("") & cells["key"].isin(failed), "linked")
     return reason.mask(reason.eq("") & cells["key"].isin(set(protecting)), "secondary")
+
+
+def review_breaches(chapter: str, cells: pd.DataFrame, s: Settings) -> list[Breach]:
+    """Magnitudes about to be published that a value rule set to `review` sends to an output checker: the build
+    stops, naming each cell."""
+    if not len(cells):
+        return []
+    review = to_review(cells, s)
+    return [Breach(chapter, c.output, where(c), review[c.Index],
+                   f"an output checker must review it, then set disclosure.{review[c.Index]} to suppress or publish")
+            for c in cells[review.ne("")].itertuples()]
 
 
 def marker(rule: str, s: Settings) -> str:
@@ -120,6 +131,9 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
         raise DisclosureError(breaches)
     cells = all_cells(outputs)
     cells["reason"] = decide(cells, s) if len(cells) else pd.Series(dtype=object)
+    breaches = review_breaches(chapter, cells[cells["reason"].eq("")], s)  # a cell suppressed anyway needs no review
+    if breaches:
+        raise DisclosureError(breaches)
     frames = {o.label: suppress_frame(o, cells[cells["output"].eq(o.label)], s) for o in outputs if o.frame is not None}
     breaches = check_published(chapter, outputs, cells, frames, s)
     if breaches:

@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 IDENTIFIER_KINDS = ("email", "phone", "postcode", "nhs_number", "url", "name")
+VALUE_ACTIONS = ("suppress", "review", "publish")  # what a magnitude with a negative or a missing contribution gets
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,10 @@ class Settings:
     max_top2_share: float = 0.9
     min_p_ratio: float = 0.1  # ACRO's p-percent rule (safe_pratio_p)
     zeros_are_disclosive: bool = True  # as ACRO: a zero can disclose that nobody in a group has a property
+    # ACRO sends a mean with a negative contribution (dominance is undefined) and one with missing values to
+    # review; here "review" stops the build until an output checker decides (suppress or publish).
+    negative_values: str = "review"
+    missing_values: str = "review"
     k_anonymity: int = 5
     coarsening: tuple = ("service_type", "size_band", "group")
     identifiers: tuple = IDENTIFIER_KINDS
@@ -32,6 +37,9 @@ class Settings:
         if unknown:
             raise ValueError(f"unknown disclosure settings: {', '.join(unknown)}")
         tuples = {k: tuple(v) for k, v in config.items() if isinstance(v, list)}
+        for name in ("negative_values", "missing_values"):
+            if name in config and config[name] not in VALUE_ACTIONS:
+                raise ValueError(f"disclosure setting {name} must be one of {', '.join(VALUE_ACTIONS)}")
         return cls(**{**config, **tuples})
 
     def names(self) -> list[str]:
@@ -52,6 +60,9 @@ class Settings:
             "max_top2_share": self.max_top2_share > default.max_top2_share,
             "min_p_ratio": self.min_p_ratio < default.min_p_ratio,
             "zeros_are_disclosive": default.zeros_are_disclosive and not self.zeros_are_disclosive,
+            # Suppressing is as strict as review (the cell is not released unchecked); publishing is weaker.
+            "negative_values": self.negative_values == "publish" != default.negative_values,
+            "missing_values": self.missing_values == "publish" != default.missing_values,
             "k_anonymity": self.k_anonymity < default.k_anonymity,
             "identifiers": not set(default.identifiers) <= set(self.identifiers),
             "undescribed": self.undescribed != default.undescribed,
@@ -71,6 +82,9 @@ class Settings:
 
 def _show(value):
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+
+
+VALUE_ON_FAILURE = {"suppress": "cell suppressed", "review": "build stops for an output checker's review", "publish": "published, listed"}
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,10 @@ def rules(s: Settings) -> list[Rule]:
         Rule("dominance_1", "No organisation supplies too much of a cell.", f"largest organisation at most {s.max_top1_share:.0%}", hand, "cell suppressed", "one organisation dominates"),
         Rule("dominance_2", "No two organisations supply too much of a cell.", f"two largest at most {s.max_top2_share:.0%}", hand, "cell suppressed", "two organisations dominate"),
         Rule("p_percent", "The smaller contributors are not too small beside the largest (ACRO's p-percent rule).", f"others at least {s.min_p_ratio:.0%} of the largest", hand, "cell suppressed", "one organisation is too large beside the rest"),
+        Rule("nk_values", "No two organisations supply too much of a mean of money or FTE (ACRO's n,k rule on the values).", f"two largest contributions under {s.max_top2_share:.0%} of the total", hand + "; agrees with ACRO's NKCheck", "cell suppressed", "two organisations dominate the value"),
+        Rule("p_percent_values", "The other organisations' contributions to a mean are not too small beside the largest (ACRO's p-percent rule on the values).", f"others at least {s.min_p_ratio:.0%} of the largest", hand + "; agrees with ACRO's PPercentCheck", "cell suppressed", "one organisation is too large beside the rest"),
+        Rule("negative_values", "A mean with a negative contribution (dominance is undefined; ACRO sends it to review).", f"negative contributions: {s.negative_values}", hand, VALUE_ON_FAILURE[s.negative_values], "a contribution is negative"),
+        Rule("missing_values", "A mean or median with missing contributions (ACRO sends it to review).", f"missing contributions: {s.missing_values}", hand, VALUE_ON_FAILURE[s.missing_values], "a contribution is missing"),
         Rule("secondary", "A suppressed cell cannot be recovered from totals or other outputs.", "every additive line has 0 or at least 2 suppressed cells", hand, "second cell suppressed", "protects another cell"),
         Rule("linked", "A group suppressed in one output is suppressed in every output of the chapter; one shown in another chapter stops the book.", "same key, same decision", hand, "cell suppressed (in another chapter: build stops)", "suppressed elsewhere"),
         Rule("no_extremes", "No minimum or maximum of a distribution is published.", "statistic min/max refused", hand, "build stops"),
