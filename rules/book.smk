@@ -48,14 +48,15 @@ rule render:
         "../scripts/render_book.py"
 
 
-onstart:
-    # Stop before any job, with one sentence as the last line, when the book is wanted but its results lie
-    # outside the project (Typst reads figures only inside it) or Quarto is missing.
-    if any(job.rule.name == "render" for job in workflow.dag.needrun_jobs()):
-        from goodcare.render import NO_QUARTO_AT_START
+def book_start_refusal(rules):
+    """Why a run that renders the book must stop before any job (its results lie outside the project, where
+    Typst reads no figure, or Quarto is missing), or None."""
+    if "render" not in rules:
+        return None
+    from goodcare.render import NO_QUARTO_AT_START
 
-        refusal = _paths.book_results_refusal(config, Path(workflow.basedir))
-        refusal = refusal or (NO_QUARTO_AT_START if shutil.which("quarto") is None else None)
-        if refusal:
-            print(refusal, file=sys.stderr, flush=True)
-            raise SystemExit(1)
+    refusal = _paths.book_results_refusal(config, Path(workflow.basedir))
+    return refusal or (NO_QUARTO_AT_START if shutil.which("quarto") is None else None)
+
+
+START_CHECKS.append(book_start_refusal)

@@ -20,6 +20,9 @@ _UNSAFE = _paths.refusal(config, Path(workflow.basedir))
 if _UNSAFE:
     print(_UNSAFE, file=sys.stderr, flush=True)
     raise SystemExit(1)
+# Checks run once the DAG is known, before any job (onstart, in the Snakefile): each takes the names of the rules
+# that will run and returns the one sentence that stops the run, or None.
+START_CHECKS = []
 TABLES = ["organisations", "participants", "outcomes", "experience", "codebook", "codings"]
 # Tables each table's checks read (foreign keys, roles); mirrors goodcare.validate.REFERENCES.
 REFERENCES = {
