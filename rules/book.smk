@@ -46,17 +46,3 @@ rule render:
         ENV
     script:
         "../scripts/render_book.py"
-
-
-def book_start_refusal(rules):
-    """Why a run that renders the book must stop before any job (its results lie outside the project, where
-    Typst reads no figure, or Quarto is missing), or None."""
-    if "render" not in rules:
-        return None
-    from goodcare.render import NO_QUARTO_AT_START
-
-    refusal = _paths.book_results_refusal(config, Path(workflow.basedir))
-    return refusal or (NO_QUARTO_AT_START if shutil.which("quarto") is None else None)
-
-
-START_CHECKS.append(book_start_refusal)

@@ -2,7 +2,6 @@
 # results, the provenance records, the data's checksums (never the data), the environment and a Workflow Run
 # RO-Crate, in config `release_dir`.
 
-RELEASE = config["release_dir"]
 # Every provenance record the workflow writes: the analyses', the gates', validation's and the REFI import's.
 RELEASE_RECORDS = (
     [f"{RES}/provenance/{c}.json" for c in all_chapters()]
@@ -31,29 +30,16 @@ rule release:
         citation="CITATION.cff",
         code=code_of("scripts/release.py"),
     output:
-        # The folder is replaced whole by each release, and only if an earlier release made it (onstart below).
+        # Replaced whole by each release, and only if an earlier release made it (release_start_refusal, common.smk).
         release=directory(RELEASE),
         manifest=f"{RES}/release/manifest.json",
     log:
         f"{LOGS}/release/release.log",
     params:
-        results=RES,
-        data_dir=DATA,
+        # Data files are named in the release by their path inside the data folder (its own path may be private).
+        data_dir=lambda wildcards: DATA,
         register=DISCLOSURE.get("deny_list_file") or "",
     conda:
         ENV
     script:
         "../scripts/release.py"
-
-
-def release_start_refusal(rules):
-    """Why a run that releases must stop before any job (Snakemake deletes a directory output before its job):
-    the release folder exists and no earlier release made it (it has no marker), or None."""
-    if "release" not in rules:
-        return None
-    from goodcare.release import release_refusal
-
-    return release_refusal(Path(RELEASE))
-
-
-START_CHECKS.append(release_start_refusal)

@@ -8,7 +8,7 @@ from goodcare.release import ReleaseError, Sources, make_release
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 sources = Sources(
     book=Path(smk.input.book),
-    results=Path(smk.params.results),
+    results=Path(smk.input.book_manifest).parents[1],
     records=[Path(p) for p in smk.input.records],
     data=[Path(p) for p in smk.input.data],
     data_dir=Path(smk.params.data_dir),

@@ -2,12 +2,13 @@
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_project, snakemake
 from cratecheck import issues, validate_offline, warm_cache
 from goodcare import crate, release
 from goodcare.paths import unsafe_paths
@@ -153,6 +154,17 @@ def test_a_folder_no_release_made_is_refused_and_left_as_it_is(project):
     assert not (project / ".release.releasing").exists() and not (project / "results/release/manifest.json").exists()
 
 
+@pytest.mark.workflow
+def test_snakemake_refuses_to_release_over_a_folder_of_the_users_before_any_job(tmp_path):
+    project = copy_project(tmp_path / "project")
+    mine = write(project / "release" / "notes.txt", "my own notes")
+    proc = snakemake(project, "release", check=False)
+    assert proc.returncode != 0
+    assert proc.stderr.strip().splitlines()[-1].startswith("Refusing to release, nothing was changed: release_dir exists")
+    assert mine.read_text() == "my own notes" and [p.name for p in (project / "release").iterdir()] == ["notes.txt"]
+    assert not (project / "results").exists()  # no job ran
+
+
 # --- a whole release on the small project ----------------------------------------------------------------------
 
 def test_a_release_is_complete_marked_and_its_manifest_hashes_every_file(project):
@@ -247,3 +259,56 @@ def test_the_validator_fails_a_crate_whose_run_has_no_workflow(project, tmp_path
     result = validate_offline(project / "release", warm_cache(tmp_path / "http-cache"))
     assert not result.passed()
     assert any("instrument" in issue for issue in issues(result)), issues(result)
+
+
+# --- end to end: two releases of the rendered project ----------------------------------------------------------
+
+def released_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file of a release by its path, Snakemake's directory timestamp left out."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".snakemake_timestamp"}
+
+
+def without_date(metadata: bytes) -> tuple[bytes, list[str]]:
+    """A crate's bytes with its release date cut out, and the dates found (there must be one)."""
+    dates = re.findall(rb'"datePublished": "([^"]*)"', metadata)
+    return re.sub(rb'"datePublished": "[^"]*"', b'"datePublished": ""', metadata), [d.decode() for d in dates]
+
+
+@pytest.mark.e2e
+def test_two_releases_of_one_commit_and_data_are_identical_but_for_the_date(rendered_project, tmp_path, no_network):
+    project = rendered_project
+    config = ["--config", f"data_dir={project.parent / 'study-data'}", f"results_dir={project / 'study-results'}"]
+    snakemake(project, "release", *config)
+    first = released_bytes(project / "release")
+    # The second release renders the book again (and so every file of it is made anew).
+    proc = snakemake(project, "release", "--forcerun", "render", *config)
+    assert "rule render:" in proc.stdout + proc.stderr
+    second = released_bytes(project / "release")
+
+    assert set(first) == set(second)
+    differ = [name for name in first if first[name] != second[name]]
+    assert differ in ([], ["ro-crate-metadata.json"]), differ
+    crate_first, dates_first = without_date(first["ro-crate-metadata.json"])
+    crate_second, dates_second = without_date(second["ro-crate-metadata.json"])
+    assert crate_first == crate_second and len(dates_first) == len(dates_second) == 1
+    assert dates_first[0] <= dates_second[0]
+
+    # What it holds: the rendered book, its PDF, every published result; never a data file or the register's hash.
+    book = project / "_book"
+    assert second[f"book/{PDF_NAME}"] == (book / PDF_NAME).read_bytes()
+    assert {n for n in second if n.startswith("results/")} == {
+        f"results/{p.relative_to(project / 'study-results').as_posix()}"
+        for part in release.PUBLISHED for p in (project / "study-results" / part).rglob("*")
+        if p.is_file() and p.name != ".snakemake_timestamp"}
+    data = project.parent / "study-data"
+    for path in [p for p in data.rglob("*") if p.is_file()]:
+        assert path.read_bytes() not in second.values(), path.name
+    register = digest((data / "register-of-names.txt").read_bytes()).encode()
+    assert not any(register in content for content in second.values())
+    manifest = json.loads((project / "study-results/release/manifest.json").read_text())
+    assert manifest["files"] == {name: digest(content) for name, content in second.items() if name != release.RELEASE.name}
+
+    # The crate of the real release is a valid Workflow Run Crate, offline, at the REQUIRED level.
+    result = validate_offline(project / "release", warm_cache(tmp_path / "http-cache"))
+    assert result.passed(), issues(result)

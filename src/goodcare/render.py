@@ -11,6 +11,7 @@ from pathlib import Path
 
 from goodcare.book import RESULTS_ENV
 from goodcare.outputs import write_json
+from goodcare.provenance import commit_time
 
 PDF_NAME = "what-size-is-good-care.pdf"
 NO_QUARTO = (
@@ -45,6 +46,14 @@ class Marker:
 
 
 BOOK = Marker(BOOK_MARKER, MARKER_TEXT, "a render", "book", "book_dir")
+
+
+def source_date_epoch(project: Path, environ=os.environ) -> str:
+    """The time Typst dates the PDF with (SOURCE_DATE_EPOCH, the reproducible-builds convention), so two renders of
+    one commit give equal bytes: the variable if set, else the commit's time, else 0 (a copy with no git history)."""
+    if environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return environ["SOURCE_DATE_EPOCH"]
+    return str(commit_time(project) or 0)
 
 
 class RenderError(Exception):
@@ -125,7 +134,8 @@ def render_book(project: Path, results: Path, book_dir: Path, manifest: Path, lo
         raise RenderError(NO_QUARTO)
     staging = project / f".{book_dir.name}.rendering"
     shutil.rmtree(staging, ignore_errors=True)
-    env = {**os.environ, RESULTS_ENV: str(results.resolve()), "QUARTO_PYTHON": sys.executable}
+    env = {**os.environ, RESULTS_ENV: str(results.resolve()), "QUARTO_PYTHON": sys.executable,
+           "SOURCE_DATE_EPOCH": source_date_epoch(project)}
     env.pop("QUARTO_PROFILE", None)  # only the workflow's config decides the profile
     command = [quarto, "render", str(project), "--output-dir", staging.name] + (["--profile", profile] if profile else [])
     proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=project)
