@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -217,13 +218,13 @@ def test_the_crate_describes_the_workflow_the_run_its_inputs_by_hash_outputs_and
     graph = entities(out)
     root = graph["./"]
     assert set(ids(root["conformsTo"])) == set(crate.PROFILES)
-    assert graph["ro-crate-metadata.json"]["conformsTo"] == {"@id": "https://w3id.org/ro/crate/1.1"}
+    assert ids(graph["ro-crate-metadata.json"]["conformsTo"]) == ["https://w3id.org/ro/crate/1.1", crate.WORKFLOW_RO_CRATE]
     workflow = graph[root["mainEntity"]["@id"]]
     assert root["mainEntity"]["@id"] == "workflow/Snakefile"
     assert set(workflow["@type"]) == {"File", "SoftwareSourceCode", "ComputationalWorkflow"}
     assert graph[workflow["programmingLanguage"]["@id"]]["name"] == "Snakemake"
     (action,) = [e for e in graph.values() if e["@type"] == "CreateAction"]
-    assert ids(root["mentions"]) == [action["@id"]] and action["instrument"]["@id"] == "workflow/Snakefile"
+    assert root["mentions"] == {"@id": action["@id"]} and action["instrument"]["@id"] == "workflow/Snakefile"
     inputs = [graph[i] for i in ids(action["object"])]
     assert {e["name"]: e["sha256"] for e in inputs} == release.data_checksums(sources(project).data, Path("data"),
                                                                               Path("data/register-of-names.txt"))
@@ -233,11 +234,13 @@ def test_the_crate_describes_the_workflow_the_run_its_inputs_by_hash_outputs_and
                                           "provenance/"}
     assert graph[f"book/{PDF_NAME}"]["sha256"] == digest((out / "book" / PDF_NAME).read_bytes())
     software = {graph[i]["name"]: graph[i]["version"] for i in ids(workflow["softwareRequirements"])}
+    assert graph["https://pypi.org/project/pandas/" + software["pandas"] + "/"]["url"].startswith("https://pypi.org/")
     assert software["quarto"] == "1.10.18" and software["pandas"] == json.loads((out / "environment/packages.json").read_text())["pandas"]
     assert all(graph[i]["@type"] == "SoftwareApplication" for i in ids(workflow["softwareRequirements"]))
     # Every workflow input and output is a formal parameter whose example is what this run read or made.
     params = [graph[i] for i in ids(workflow["input"]) + ids(workflow["output"])]
     assert {p["workExample"]["@id"] for p in params} == set(ids(action["object"])) | set(ids(action["result"]))
+    assert all(graph[p["workExample"]["@id"]]["exampleOfWork"] == {"@id": p["@id"]} for p in params)
     assert workflow["version"] == "0123abc"
 
 
@@ -312,3 +315,13 @@ def test_two_releases_of_one_commit_and_data_are_identical_but_for_the_date(rend
     # The crate of the real release is a valid Workflow Run Crate, offline, at the REQUIRED level.
     result = validate_offline(project / "release", warm_cache(tmp_path / "http-cache"))
     assert result.passed(), issues(result)
+
+
+def test_the_pdf_date_comes_from_the_environment_then_the_commit_then_zero(tmp_path):
+    from goodcare.render import source_date_epoch
+
+    assert source_date_epoch(tmp_path, {"SOURCE_DATE_EPOCH": "1700000000"}) == "1700000000"
+    assert source_date_epoch(tmp_path, {}) == "0"  # no git history: a fixed date, not today's
+    committed = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    if committed.returncode == 0:  # the project's own checkout (CI's clone) has a commit
+        assert source_date_epoch(ROOT, {}) == committed.stdout.strip()

@@ -15,10 +15,20 @@ PROFILES = {
     "https://w3id.org/workflowhub/workflow-ro-crate/1.0": ("Workflow RO-Crate", "1.0"),
 }
 FORMAL_PARAMETER_PROFILE = "https://bioschemas.org/profiles/FormalParameter/1.0-RELEASE"
+WORKFLOW_PROFILE = "https://bioschemas.org/profiles/ComputationalWorkflow/1.0-RELEASE"
+WORKFLOW_RO_CRATE = "https://w3id.org/workflowhub/workflow-ro-crate/1.0"
 # schema.org's checksum property, which the RO-Crate 1.1 context does not define.
 SHA256_TERM = {"sha256": "http://schema.org/sha256"}
 SPDX = "https://spdx.org/licenses/"
+ENCODINGS = {"csv": "text/csv", "json": "application/json", "yaml": "text/yaml", "yml": "text/yaml", "cff": "text/yaml",
+             "toml": "application/toml", "pdf": "application/pdf", "svg": "image/svg+xml", "sha256": "text/plain",
+             "qdpx": "application/zip", "qdc": "application/xml", "smk": "text/plain"}
 RUN_ID = "#run"
+# Where each piece of software of a run is published, so its entity has a URL (Process Run Crate recommends one).
+SOFTWARE_HOMES = {"python": "https://www.python.org/downloads/release/python-{flat}/",
+                  "quarto": "https://github.com/quarto-dev/quarto-cli/releases/tag/v{version}"}
+PYPI = "https://pypi.org/project/{name}/{version}/"
+THIS_PACKAGE = "goodcare"  # the compendium's own code: it is not published apart from it
 
 
 @dataclass
@@ -28,7 +38,6 @@ class Released:
     path: str
     name: str
     sha256: str | None = None  # None for a folder (a Dataset)
-    encoding: str | None = None
 
 
 @dataclass
@@ -58,6 +67,20 @@ def author_entity(crate: ROCrate, author: dict, number: int) -> ContextEntity:
     return ContextEntity(crate, author.get("orcid") or f"#author-{number}", {"@type": "Person", "name": name})
 
 
+def software_entity(crate: ROCrate, name: str, version: str) -> ContextEntity:
+    """A package of the run's environment, identified by where that version is published (PyPI, unless said)."""
+    properties = {"@type": "SoftwareApplication", "name": name, "version": version}
+    if name == THIS_PACKAGE or version == "not installed":
+        return ContextEntity(crate, f"#software/{name}", properties)
+    url = SOFTWARE_HOMES.get(name, PYPI).format(name=name, version=version, flat=version.replace(".", ""))
+    return ContextEntity(crate, url, {**properties, "url": url})
+
+
+def single(entities: list):
+    """One entity as itself, several as a list (RO-Crate 1.1 writes a single value without the array)."""
+    return entities[0] if len(entities) == 1 else entities
+
+
 def data_input_id(name: str) -> str:
     """The local identifier of a data file the run read: the crate describes it by hash but does not hold it."""
     return f"#data/{name}"
@@ -75,14 +98,17 @@ def formal_parameter(crate: ROCrate, kind: str, name: str, additional_type: str,
     }))
 
 
+def encoding_of(name: str) -> str:
+    """The media type of a file by its name's ending (text/plain when unknown)."""
+    return ENCODINGS.get(name.rsplit(".", 1)[-1].lower() if "." in name else "", "text/plain")
+
+
 def add_released(crate: ROCrate, item: Released):
     """A released file (with its SHA-256) or folder as a data entity of the crate."""
     if item.sha256 is None:
         return crate.add_dataset(dest_path=item.path, properties={"name": item.name})
-    properties = {"name": item.name, "sha256": item.sha256}
-    if item.encoding:
-        properties["encodingFormat"] = item.encoding
-    return crate.add_file(dest_path=item.path, properties=properties)
+    return crate.add_file(dest_path=item.path, properties={"name": item.name, "sha256": item.sha256,
+                                                           "encodingFormat": encoding_of(item.path)})
 
 
 def build_crate(run: Run) -> ROCrate:
@@ -99,26 +125,25 @@ def build_crate(run: Run) -> ROCrate:
     root["datePublished"] = run.date
     licence = crate.add(ContextEntity(crate, SPDX + run.license, {"@type": "CreativeWork", "name": run.license}))
     root["license"] = licence
-    root["author"] = [crate.add(author_entity(crate, a, i)) for i, a in enumerate(run.authors, start=1)]
+    root["author"] = single([crate.add(author_entity(crate, a, i)) for i, a in enumerate(run.authors, start=1)])
     root["conformsTo"] = [crate.add(ContextEntity(crate, uri, {"@type": "CreativeWork", "name": name, "version": version}))
                           for uri, (name, version) in PROFILES.items()]
 
-    software = [crate.add(ContextEntity(crate, f"#software/{name}", {"@type": "SoftwareApplication", "name": name,
-                                                                       "version": version}))
-                for name, version in sorted(run.software.items())]
-    parts = [crate.add_file(dest_path=p, properties={"name": p.rsplit("/", 1)[-1], "encodingFormat": "text/plain"})
+    software = [crate.add(software_entity(crate, name, version)) for name, version in sorted(run.software.items())]
+    parts = [crate.add_file(dest_path=p, properties={"name": p.rsplit("/", 1)[-1], "encodingFormat": encoding_of(p)})
              for p in run.workflow_parts]
     workflow = crate.add_workflow(dest_path=run.workflow, main=True, lang="snakemake",
                                   lang_version=run.software.get("snakemake"),
                                   properties={"name": f"{run.title}: the workflow", "version": run.commit})
-    # add_workflow sets the metadata descriptor's conformsTo to the workflow profile; RO-Crate 1.1 has it conform
-    # to the specification, and the root dataset names the profiles.
-    crate.metadata["conformsTo"] = {"@id": f"https://w3id.org/ro/crate/{RO_CRATE_VERSION}"}
+    # The descriptor conforms to the specification and to Workflow RO-Crate (as add_workflow sets it, in a fixed order).
+    crate.metadata["conformsTo"] = [{"@id": f"https://w3id.org/ro/crate/{RO_CRATE_VERSION}"}, {"@id": WORKFLOW_RO_CRATE}]
+    workflow["conformsTo"] = {"@id": WORKFLOW_PROFILE}
+    workflow["encodingFormat"] = "text/plain"
     workflow["hasPart"] = parts
     workflow["softwareRequirements"] = software
 
     inputs = [crate.add(ContextEntity(crate, data_input_id(name), {
-        "@type": "File", "name": name, "sha256": digest,
+        "@type": "File", "name": name, "sha256": digest, "encodingFormat": encoding_of(name),
         "description": "A data file the run read, described by its SHA-256; the data are not part of the release."}))
         for name, digest in sorted(run.inputs.items())]
     outputs = [add_released(crate, item) for item in run.outputs]
@@ -127,12 +152,14 @@ def build_crate(run: Run) -> ROCrate:
     workflow["input"] = [formal_parameter(crate, "input", e["name"], "File", e) for e in inputs]
     workflow["output"] = [formal_parameter(crate, "output", item.name, "File" if item.sha256 else "Dataset", e)
                           for item, e in zip(run.outputs, outputs)]
+    for entity, parameter in zip(inputs + outputs, workflow["input"] + workflow["output"]):
+        entity["exampleOfWork"] = parameter
 
     action = crate.add_action(workflow, identifier=RUN_ID, object=inputs, result=outputs, properties={
         "name": f"Run of the workflow at commit {run.commit}",
         "description": "The Snakemake run that made this release's book and results from the data described by hash."})
     action["instrument"] = workflow
-    root["mentions"] = [action]
+    root["mentions"] = action
     return crate
 
 

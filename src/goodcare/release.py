@@ -27,8 +27,6 @@ WITHHELD = "withheld from the release"
 DATA_CHECKSUMS = "checksums/data.sha256"
 CRATE = "ro-crate-metadata.json"
 GENERATOR = re.compile(r'<meta name="generator" content="quarto-([0-9][0-9.]*)"')
-ENCODINGS = {".pdf": "application/pdf", ".json": "application/json", ".yml": "text/yaml", ".yaml": "text/yaml",
-             ".toml": "application/toml", ".cff": "text/yaml", ".sha256": "text/plain"}
 
 
 class ReleaseError(Exception):
@@ -129,7 +127,7 @@ def released(path: str, name: str, folder: Path) -> Released:
     target = folder / path
     if target.is_dir():
         return Released(path.rstrip("/") + "/", name)
-    return Released(path, name, sha256(target), ENCODINGS.get(target.suffix))
+    return Released(path, name, sha256(target))
 
 
 def run_of(src: Sources, folder: Path, date: str, software: dict[str, str], commit: str) -> Run:
