@@ -1,6 +1,7 @@
 """The release's Workflow Run RO-Crate: RO-Crate 1.1 with the Process Run Crate and Workflow Run Crate 0.5 profiles."""
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from rocrate.model.contextentity import ContextEntity
@@ -88,7 +89,7 @@ def data_input_id(name: str) -> str:
 
 def formal_parameter(crate: ROCrate, kind: str, name: str, additional_type: str, example) -> ContextEntity:
     """A workflow input or output slot, with the run's value of it as its work example."""
-    slug = "".join(c if c.isalnum() else "-" for c in name.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return crate.add(ContextEntity(crate, f"#{kind}-{slug}", {
         "@type": "FormalParameter",
         "conformsTo": {"@id": FORMAL_PARAMETER_PROFILE},
