@@ -119,6 +119,20 @@ def test_released_records_withhold_the_register_and_its_hash(project):
     assert "Alex" not in json.dumps(out) and "b" * 64 not in json.dumps(out)
 
 
+def test_released_records_name_absolute_paths_from_their_folder_never_a_private_one(project):
+    private = project.parent / "home" / "someone"
+    record = {"inputs": {str(private / "study" / "outcomes.csv"): "a" * 64, str(project / "results/validated/x.json"): "b" * 64,
+                         str(project / "src/goodcare/stats.py"): "c" * 64, str(private / "elsewhere.qdpx"): "d" * 64,
+                         "data/participants.csv": "e" * 64},
+              "outputs": {str(project / "results/values/micro.json"): "f" * 64}, "params": {}}
+    roots = {"data_dir": private / "study", "results_dir": project / "results", ".": project}
+    out = release.redacted_record(record, None, roots)
+    assert out["inputs"] == {"data_dir/outcomes.csv": "a" * 64, "results_dir/validated/x.json": "b" * 64,
+                             "src/goodcare/stats.py": "c" * 64, "elsewhere.qdpx": "d" * 64, "data/participants.csv": "e" * 64}
+    assert out["outputs"] == {"results_dir/values/micro.json": "f" * 64}
+    assert "someone" not in json.dumps(out)
+
+
 # --- refusals --------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, expected", [
@@ -309,6 +323,8 @@ def test_two_releases_of_one_commit_and_data_are_identical_but_for_the_date(rend
         assert path.read_bytes() not in second.values(), path.name
     register = digest((data / "register-of-names.txt").read_bytes()).encode()
     assert not any(register in content for content in second.values())
+    # The records, checksums and crate name folders from their config key, never by the (private) path of the data.
+    assert not [n for n, content in second.items() if not n.startswith("book/") and str(project.parent).encode() in content]
     manifest = json.loads((project / "study-results/release/manifest.json").read_text())
     assert manifest["files"] == {name: digest(content) for name, content in second.items() if name != release.RELEASE.name}
 

@@ -97,12 +97,28 @@ def sha256sum_text(checksums: dict[str, str]) -> str:
     return "".join(f"{digest}  {name}\n" for name, digest in checksums.items())
 
 
-def redacted_record(record: dict, register: Path | None) -> dict:
-    """A provenance record fit to publish: the register of names' hash dropped and its settings withheld."""
+def published_path(name: str, roots: dict[str, Path]) -> str:
+    """A path a record names, as the release publishes it: a relative one as it is; an absolute one from the
+    configured folder it lies in ("data_dir/outcomes.csv", "results_dir/values/micro.json") or from the project,
+    else by its own name, so no private folder (a home directory) is published."""
+    path = Path(name)
+    if not path.is_absolute():
+        return name
+    for key, root in roots.items():
+        root = Path(root).resolve()
+        if path.resolve().is_relative_to(root):
+            inside = path.resolve().relative_to(root).as_posix()
+            return inside if key == "." else f"{key}/{inside}"
+    return path.name
+
+
+def redacted_record(record: dict, register: Path | None, roots: dict[str, Path] | None = None) -> dict:
+    """A provenance record fit to publish: the register of names' hash dropped, its settings withheld, and
+    absolute paths named from their configured folder (`roots`: config key -> folder, "." for the project)."""
     out = dict(record)
     for part in ("inputs", "outputs", "code"):
         if isinstance(record.get(part), dict):
-            out[part] = {k: v for k, v in record[part].items() if not same_file(Path(k), register)}
+            out[part] = {published_path(k, roots or {}): v for k, v in record[part].items() if not same_file(Path(k), register)}
     out["params"] = withheld_settings(record.get("params", {}))
     return out
 
@@ -157,8 +173,9 @@ def stage_release(src: Sources, staging: Path, date: str) -> None:
     for dest, source in copied_files(src).items():
         (staging / dest).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, staging / dest)
+    roots = {"data_dir": src.data_dir, "results_dir": src.results, ".": Path.cwd()}
     for record in src.records:
-        write_json(redacted_record(json.loads(Path(record).read_text(encoding="utf-8")), src.register),
+        write_json(redacted_record(json.loads(Path(record).read_text(encoding="utf-8")), src.register, roots),
                    staging / "provenance" / Path(record).name)
     (staging / DATA_CHECKSUMS).parent.mkdir(parents=True, exist_ok=True)
     (staging / DATA_CHECKSUMS).write_text(sha256sum_text(data_checksums(src.data, src.data_dir, src.register)), encoding="utf-8")
