@@ -46,16 +46,3 @@ rule render:
         ENV
     script:
         "../scripts/render_book.py"
-
-
-onstart:
-    # Stop before any job, with one sentence as the last line, when the book is wanted but its results lie
-    # outside the project (Typst reads figures only inside it) or Quarto is missing.
-    if any(job.rule.name == "render" for job in workflow.dag.needrun_jobs()):
-        from goodcare.render import NO_QUARTO_AT_START
-
-        refusal = _paths.book_results_refusal(config, Path(workflow.basedir))
-        refusal = refusal or (NO_QUARTO_AT_START if shutil.which("quarto") is None else None)
-        if refusal:
-            print(refusal, file=sys.stderr, flush=True)
-            raise SystemExit(1)

@@ -10,6 +10,7 @@ DATA = config["data_dir"]
 RES = config["results_dir"]
 LOGS = config["logs_dir"]
 BOOK = config["book_dir"]
+RELEASE = config["release_dir"]
 ENV = "../envs/goodcare.yaml"
 # Stop before any job (before the DAG is even built) when an output folder would overwrite or delete the data or
 # the project's sources: Snakemake removes a directory output before its job, and the render replaces book_dir whole.
@@ -117,7 +118,8 @@ def workflow_stages():
     Snakefile includes the rule files in the order data flow through them, and rules keep that order)."""
     stages = {}
     for r in workflow.rules:
-        if not r.norun:
+        # The release packages the finished book (rules/release.smk), so it is no stage of making it.
+        if not r.norun and Path(r.snakefile).stem != "release":
             stages.setdefault(Path(r.snakefile).stem, []).append(r.name)
     return [{"stage": s, "rules": sorted(rules)} for s, rules in stages.items()]
 
@@ -134,3 +136,29 @@ def get_analysis_outputs():
 def get_final_output():
     """The default target: the rendered book's manifest."""
     return [f"{RES}/book/manifest.json"]
+
+
+def book_start_refusal(rules):
+    """Why a run that renders the book must stop before any job (its results lie outside the project, where
+    Typst reads no figure, or Quarto is missing), or None."""
+    if "render" not in rules:
+        return None
+    from goodcare.render import NO_QUARTO_AT_START
+
+    refusal = _paths.book_results_refusal(config, Path(workflow.basedir))
+    return refusal or (NO_QUARTO_AT_START if shutil.which("quarto") is None else None)
+
+
+def release_start_refusal(rules):
+    """Why a run that releases must stop before any job (Snakemake deletes a directory output before its job):
+    the release folder exists and no earlier release made it (it has no marker), or None."""
+    if "release" not in rules:
+        return None
+    from goodcare.release import release_refusal
+
+    return release_refusal(Path(RELEASE))
+
+
+# Checks run once the DAG is known, before any job (onstart, in the Snakefile): each takes the names of the rules
+# that will run and returns the one sentence that stops the run, or None.
+START_CHECKS = [release_start_refusal, book_start_refusal]

@@ -55,7 +55,7 @@ def test_publish_swaps_whole_folders(tmp_path):
     book = tmp_path / "_book"
     book.mkdir()
     (book / "old.html").write_text("old")
-    render.mark_as_book(book)  # an earlier render made it
+    render.leave_marker(book)  # an earlier render made it
     staging = tmp_path / "staging"
     staging.mkdir()
     (staging / "index.html").write_text("new")

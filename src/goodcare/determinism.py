@@ -13,7 +13,7 @@ from goodcare.provenance import git_commit
 from goodcare.records import digests
 
 PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "envs", "data", "src", "chapters", "assets", "docs", "_quarto.yml",
-                 "_quarto-synthetic.yml", "index.qmd", "CITATION.cff", "snapshots"]
+                 "_quarto-synthetic.yml", "index.qmd", "CITATION.cff", "snapshots", "environment.yml", "pyproject.toml"]
 STEP = re.compile(r"\d+ of \d+ steps \(\d+%\) done")  # Snakemake's progress line
 COMPARED = ["validated", "tables", "figures", "values"]  # provenance records name the commit, so they are left out
 

@@ -4,8 +4,11 @@ from pathlib import Path
 
 # Folders of the project that hold what its authors wrote: an output folder may never be one of them or inside one.
 SOURCE_FOLDERS = ("src", "chapters", "rules", "scripts", "config", "assets", "envs", "docs", "tests", "benchmarks", ".git")
-# Output folders the workflow writes, replaces or (for the book) deletes and renames.
-OUTPUTS = ("results_dir", "logs_dir", "book_dir")
+# Output folders the workflow writes, replaces or (for the book and the release) deletes and renames.
+OUTPUTS = ("results_dir", "logs_dir", "book_dir", "release_dir")
+# Folders replaced whole (the render's book, the release): each may hold no other output folder, and the
+# release may not lie inside one either (the next render or build would delete or overwrite it).
+REPLACED_WHOLE = ("book_dir", "release_dir")
 
 
 def resolved(path: str | Path, project: Path) -> Path:
@@ -42,11 +45,21 @@ def unsafe_paths(config: dict, project: Path) -> list[str]:
             how = overlaps(out, folder)
             if how is not None:
                 problems.append(f"{key} {how} {name}")
-        if key == "book_dir":
-            # The book folder is replaced whole at every render: it may not hold the results or logs either.
-            for other in ("results_dir", "logs_dir"):
-                if other in config and overlaps(out, resolved(config[other], project)) in ("is", "contains"):
-                    problems.append(f"book_dir {overlaps(out, resolved(config[other], project))} {other}")
+        if key in REPLACED_WHOLE:
+            problems += replaced_whole_overlaps(key, out, config, project)
+    return problems
+
+
+def replaced_whole_overlaps(key: str, out: Path, config: dict, project: Path) -> list[str]:
+    """How a folder replaced whole (book_dir, release_dir) overlaps the other output folders it must stay apart from:
+    the book may not hold them; the release may not touch them at all (said once, under release_dir)."""
+    problems = []
+    for other in OUTPUTS:
+        if other in (key, "release_dir") or other not in config:
+            continue
+        how = overlaps(out, resolved(config[other], project))
+        if how in ("is", "contains") or (how and key == "release_dir"):
+            problems.append(f"{key} {how} {other}")
     return problems
 
 
@@ -56,7 +69,7 @@ def refusal(config: dict, project: Path) -> str | None:
     if not problems:
         return None
     return ("Refusing to run, nothing was changed: " + "; ".join(problems) + ". Output folders (results_dir, logs_dir, "
-            "book_dir) are written, replaced and deleted by the workflow, so each must be a folder of its own, "
+            "book_dir, release_dir) are written, replaced and deleted by the workflow, so each must be a folder of its own, "
             "outside data_dir and the project's sources; set them with --config.")
 
 

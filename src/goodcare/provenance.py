@@ -43,3 +43,12 @@ def git_commit(root: Path) -> str:
         return commit + ("+changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def commit_time(root: Path) -> int | None:
+    """When the checked-out commit was made (seconds since 1970, UTC), or None outside git."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+        return int(out.stdout.strip())
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return None

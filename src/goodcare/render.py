@@ -6,10 +6,12 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from goodcare.book import RESULTS_ENV
 from goodcare.outputs import write_json
+from goodcare.provenance import commit_time
 
 PDF_NAME = "what-size-is-good-care.pdf"
 NO_QUARTO = (
@@ -30,6 +32,28 @@ TRACEBACK = "Traceback (most recent call last)"
 # Written into every rendered book: publish replaces or deletes a folder only if it carries this file.
 BOOK_MARKER = ".goodcare-book"
 MARKER_TEXT = "This folder was made by goodcare's render; the next render replaces it whole.\n"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The file a step leaves in a folder it publishes whole, so that only that step ever replaces or deletes it."""
+
+    name: str
+    text: str
+    maker: str  # who writes it, as said in a refusal ("a render")
+    what: str  # what it publishes ("book")
+    key: str  # the config key of its folder
+
+
+BOOK = Marker(BOOK_MARKER, MARKER_TEXT, "a render", "book", "book_dir")
+
+
+def source_date_epoch(project: Path, environ=os.environ) -> str:
+    """The time Typst dates the PDF with (SOURCE_DATE_EPOCH, the reproducible-builds convention), so two renders of
+    one commit give equal bytes: the variable if set, else the commit's time, else 0 (a copy with no git history)."""
+    if environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return environ["SOURCE_DATE_EPOCH"]
+    return str(commit_time(project) or 0)
 
 
 class RenderError(Exception):
@@ -58,48 +82,48 @@ def traceback_errors(log_text: str) -> list[str]:
     return errors
 
 
-def file_hashes(folder: Path) -> dict[str, str]:
+def file_hashes(folder: Path, marker: Marker = BOOK) -> dict[str, str]:
     """SHA-256 of every file below a folder, keyed by relative path, in sorted order (the marker left out)."""
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.relative_to(folder).as_posix() != BOOK_MARKER
+        if p.is_file() and p.relative_to(folder).as_posix() != marker.name
     }
 
 
-def mark_as_book(folder: Path) -> None:
-    """Leave the marker that says a render made this folder, so a later render may replace it."""
-    (folder / BOOK_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+def leave_marker(folder: Path, marker: Marker = BOOK) -> None:
+    """Leave the marker that says its step (the render, by default) made this folder, so a later run may replace it."""
+    (folder / marker.name).write_text(marker.text, encoding="utf-8")
 
 
-def made_by_render(folder: Path) -> bool:
-    """Whether a folder carries the marker an earlier render wrote (anything else belongs to the user)."""
-    marker = folder / BOOK_MARKER
-    return marker.is_file() and not marker.is_symlink() and marker.read_text(encoding="utf-8", errors="replace") == MARKER_TEXT
+def made_by(folder: Path, marker: Marker = BOOK) -> bool:
+    """Whether a folder carries the marker an earlier run of its step wrote (anything else belongs to the user)."""
+    path = folder / marker.name
+    return path.is_file() and not path.is_symlink() and path.read_text(encoding="utf-8", errors="replace") == marker.text
 
 
-def remove_old_book(folder: Path) -> None:
-    """Delete a folder an earlier render made; refuse (deleting nothing) anything else at that path."""
+def remove_marked(folder: Path, marker: Marker = BOOK) -> None:
+    """Delete a folder an earlier run of the marker's step made; refuse (deleting nothing) anything else at that path."""
     if not folder.exists() and not folder.is_symlink():
         return
-    if folder.is_symlink() or not folder.is_dir() or not made_by_render(folder):
-        raise RenderError(f"{folder.name} exists and was not made by a render (it has no {BOOK_MARKER}), so it was "
-                          "left as it is and the new book was not published: set book_dir to a folder of its own")
+    if folder.is_symlink() or not folder.is_dir() or not made_by(folder, marker):
+        raise RenderError(f"{folder.name} exists and was not made by {marker.maker} (it has no {marker.name}), so it was "
+                          f"left as it is and the new {marker.what} was not published: set {marker.key} to a folder of its own")
     shutil.rmtree(folder)
 
 
-def publish(staging: Path, book_dir: Path) -> None:
-    """Swap the freshly rendered book in for the old one, so readers never see half a book; only a folder an
-    earlier render made (it carries the marker) is ever replaced or deleted."""
-    mark_as_book(staging)
+def publish(staging: Path, book_dir: Path, marker: Marker = BOOK) -> None:
+    """Swap the freshly made folder in for the old one, so readers never see half a book (or release); only a folder
+    an earlier run of the same step made (it carries the marker) is ever replaced or deleted."""
+    leave_marker(staging, marker)
     old = book_dir.with_name(f".{book_dir.name}.old")
-    remove_old_book(old)
+    remove_marked(old, marker)
     if book_dir.exists() or book_dir.is_symlink():
-        if book_dir.is_symlink() or not book_dir.is_dir() or not made_by_render(book_dir):
-            remove_old_book(book_dir)  # raises: the folder is the user's
+        if book_dir.is_symlink() or not book_dir.is_dir() or not made_by(book_dir, marker):
+            remove_marked(book_dir, marker)  # raises: the folder is the user's
         book_dir.rename(old)
     staging.rename(book_dir)
-    remove_old_book(old)
+    remove_marked(old, marker)
 
 
 def render_book(project: Path, results: Path, book_dir: Path, manifest: Path, log_path: Path, profile: str = "") -> None:
@@ -110,7 +134,8 @@ def render_book(project: Path, results: Path, book_dir: Path, manifest: Path, lo
         raise RenderError(NO_QUARTO)
     staging = project / f".{book_dir.name}.rendering"
     shutil.rmtree(staging, ignore_errors=True)
-    env = {**os.environ, RESULTS_ENV: str(results.resolve()), "QUARTO_PYTHON": sys.executable}
+    env = {**os.environ, RESULTS_ENV: str(results.resolve()), "QUARTO_PYTHON": sys.executable,
+           "SOURCE_DATE_EPOCH": source_date_epoch(project)}
     env.pop("QUARTO_PROFILE", None)  # only the workflow's config decides the profile
     command = [quarto, "render", str(project), "--output-dir", staging.name] + (["--profile", profile] if profile else [])
     proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=project)
