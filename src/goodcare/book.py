@@ -95,6 +95,14 @@ def records_mark(chapter: str, anchor: str, what: str) -> str:
     return provlinks.table_mark(f"{records_href(chapter)}#{anchor}", what)
 
 
+def disclosure_report() -> dict:
+    """The disclosure gate's report of this build; its texts and numbers, shown inline, link to its record."""
+    from goodcare.disclosure import report
+
+    return traced(report.read(results_dir() / "disclosure" / "report.json"), "Disclosure report disclosure/report.json",
+                  "index", "report-disclosure")
+
+
 def traced(record: dict, source: str, chapter: str, anchor: str) -> dict:
     """A report (parsed JSON) whose texts and numbers, shown inline, link to its entry on a records page."""
     href = f"{records_href(chapter)}#{anchor}"

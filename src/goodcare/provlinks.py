@@ -102,9 +102,8 @@ def pdf_pointer(chapters: list[str], site_url: str | None) -> str:
     """The PDF's one sentence per chapter: where the records of its figures, tables and numbers are."""
     pages = [records_page(c) for c in chapters]
     where = " and ".join(f"{site_url.rstrip('/')}/{p}" if site_url else p for p in pages)
-    site = "on the book's website" if not site_url else "at"
     return (f"The provenance of every table, figure and number in this chapter (the rule and code that made it, "
-            f"the SHA-256 of its inputs and the data behind it) is recorded {site} {where}.")
+            f"the SHA-256 of its inputs and the data behind it) is recorded on the book's website, at {where}.")
 
 
 # ---- in-text values that know where they came from -------------------------------------------------------

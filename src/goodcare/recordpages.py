@@ -229,7 +229,7 @@ def index_page(records: dict[str, dict], project: Path, results: Path, repo_url:
         item = file_item(str(path), sha256(path), project, here) if path.is_file() else "not made in this build"
         parts.append(f'<section id="{anchor}" class="gc-report"><h3>{escape(name)}</h3><p>{item}</p></section>')
     jobs = "".join(job_section(n, r, project, here, repo_url) for n, r in records.items())
-    parts.append(f'<h2 id="jobs">Every job of the build</h2>{jobs}')
+    parts.append(f'<section id="jobs" class="gc-jobs"><h2>Every job of the build</h2>{jobs}</section>')
     return page("every job", title, parts)
 
 
