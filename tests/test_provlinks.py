@@ -239,3 +239,27 @@ def test_write_record_pages_writes_every_page_and_copies_the_data_files(build, t
     # Written twice, the pages are byte-identical (no timestamps, a stable order).
     again = recordpages.write_record_pages(tmp_path / "again", results, project, None, "Book")
     assert [p.read_bytes() for p in pages] == [p.read_bytes() for p in again]
+
+
+# ---- what the chapters call ----------------------------------------------------------------------------------
+
+
+def test_book_links_are_relative_to_the_chapter_being_executed(tmp_path, monkeypatch):
+    from goodcare import book
+
+    (tmp_path / "_quarto.yml").write_text("book:\n  title: T\n", encoding="utf-8")
+    write(tmp_path / "results/tables/ch/t.csv", "Group,Share\nMicro,12%\n")
+    write(tmp_path / "results/values/ch.json", json.dumps({"text": {"n": "17 people"}, "figures": {"f": {"alt": "Bars"}}}))
+    (tmp_path / "chapters").mkdir()
+    monkeypatch.setenv(book.RESULTS_ENV, str(tmp_path / "results"))
+    monkeypatch.chdir(tmp_path / "chapters")
+    book._traced_values.cache_clear()
+    table = book.published_table("ch", "t")
+    assert table.startswith("| Group") and "Micro" in table
+    links = lxml.html.fromstring(table.split("```{=html}\n")[1].split("\n```")[0]).xpath("//a/@href")
+    assert links == ["../provenance/ch.html#table-t", "../results/tables/ch/t.csv"]
+    assert link_of(book.values("ch")["text"]["n"]._repr_markdown_())["href"] == "../provenance/ch.html#value-text.n"
+    assert "../provenance/ch.html#figure-f" in book.figure_markdown("ch", "f", "Caption.")
+    note = book.provenance_note("index")
+    assert "../provenance/index.html" in note and "provenance/index.html." in note.split("when-format=\"typst\"")[1]
+    book._traced_values.cache_clear()
