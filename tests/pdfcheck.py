@@ -457,3 +457,29 @@ def figure_problem(region: Box, boxes: list[Box]) -> tuple[str | None, int]:
     if min(width, height) < MIN_EXTENT:
         return f"the drawing above the caption is only {width:.0f} x {height:.0f} pt", len(inside)
     return None, len(inside)
+
+
+# ---- where the provenance records are ----------------------------------------------------------------
+
+# What the PDF's one sentence per chapter says before naming the record pages (goodcare.provlinks.pdf_pointer).
+POINTER = "The provenance of every table, figure and number in this chapter"
+# A chapter's source names the analyses whose results it shows: book.values("x"), book.table("x", ...) and
+# the like; a chapter that reads the build's reports (results_dir, validation summaries, the disclosure report) points to
+# the page of every job, provenance/index.html.
+SHOWS_ANALYSIS = re.compile(r"book\.(?:values|table|published_table|figure_markdown|figure_files|provenance_note)\(\s*\"([a-z]+)\"")
+SHOWS_REPORTS = re.compile(r"book\.(?:results_dir|validation_summaries|disclosure_report)\(")
+
+
+def record_pages_expected(source: str) -> set[str]:
+    """The record pages a chapter's PDF must name, from what its source reads."""
+    pages = {f"provenance/{name}.html" for name in SHOWS_ANALYSIS.findall(source)}
+    return pages | ({"provenance/index.html"} if SHOWS_REPORTS.search(source) else set())
+
+
+def pointer_problems(text: str, pages: set[str]) -> list[str]:
+    """A chapter's text (all its pages) must say where its records are exactly once, naming every page in
+    `pages`; a path broken over lines by the PDF's layout still counts."""
+    flat = normalise(text)
+    problems = [] if flat.count(POINTER) == 1 else [f"says {POINTER!r} {flat.count(POINTER)} times, not once"]
+    joined = re.sub(r"\s+", "", flat)
+    return problems + [f"does not name {page}" for page in sorted(pages) if page not in joined]

@@ -6,18 +6,21 @@ book the default target renders on a temporary copy (conftest's `book_dir`).
 - every font embedded;
 - chapter 9's scorecard shows every number and verdict exactly as results/values/performance.json has it;
 - the title page, and every page's running head or footer, say the data are synthetic;
-- each figure caption's page carries the figure's drawing (vector paths above the caption).
+- each figure caption's page carries the figure's drawing (vector paths above the caption);
+- each chapter that shows results says once where their provenance records are, naming each record page.
 
 The checks are functions in tests/pdfcheck.py; the unit tests at the end run them on hand-written input,
 so each is shown to fail when it should (they need no PDF, but share this module's e2e mark).
 """
 
 import json
+import re
 
 import pytest
 
 import pdfcheck as pc
-from conftest import require_tool
+from conftest import ROOT, require_tool
+from goodcare import qmd
 
 pytestmark = pytest.mark.e2e
 
@@ -190,6 +193,41 @@ def test_scorecard_matcher_does_not_take_a_value_from_another_row_or_the_prose()
     assert "minus" in hint[0]
     # A row's words must follow its own id.
     assert pc.scorecard_problems(TABLE + LIST.replace("includes no\ndifference", "excludes no\ndifference", 1), ROWS)
+
+
+def chapter_title(path) -> str:
+    """A chapter's title: its first heading without the label."""
+    return re.sub(r"\s*\{#[^}]*\}\s*$", "", path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")).strip()
+
+
+def test_every_chapter_that_shows_results_says_where_their_records_are(texts):
+    checked, problems = 0, {}
+    for path in qmd.book_chapters(ROOT):
+        pages = pc.record_pages_expected(path.read_text(encoding="utf-8"))
+        if not pages:
+            continue
+        numbers = pc.chapter_pages(texts, chapter_title(path))
+        text = "\n".join(texts[n - 1] for n in numbers)
+        found = pc.pointer_problems(text, pages) if numbers else ["its pages were not found"]
+        if found:
+            problems[path.name] = found
+        checked += 1
+    assert checked >= 15 and not problems, problems
+
+
+def test_record_pages_expected_reads_what_a_chapter_shows():
+    source = 'v = book.values("outcomes")\nMarkdown(book.published_table("calibration", "x"))\nbook.results_dir() / "y"'
+    assert pc.record_pages_expected(source) == {"provenance/outcomes.html", "provenance/calibration.html", "provenance/index.html"}
+    assert pc.record_pages_expected("No results here.") == set()
+
+
+def test_pointer_check_wants_one_sentence_naming_every_page():
+    # A path broken over lines: after a soft hyphen (Typst's hyphenation) or at its slash.
+    sentence = "The provenance of every table, figure and number in this chapter ... is recorded at provenance/out\u00ad\ncomes.html and provenance/\nindex.html."
+    assert pc.pointer_problems(sentence, {"provenance/outcomes.html", "provenance/index.html"}) == []
+    assert pc.pointer_problems(sentence, {"provenance/micro.html"}) == ["does not name provenance/micro.html"]
+    assert pc.pointer_problems(sentence + " " + sentence, {"provenance/index.html"})[0].startswith("says")
+    assert pc.pointer_problems("nothing", set())
 
 
 def test_chapter_pages_run_from_the_heading_to_the_next_chapter():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from goodcare import provlinks
 from goodcare.markup import md_text, restore_formula
 
 RESULTS_ENV = "GOODCARE_RESULTS"
@@ -29,10 +30,27 @@ def results_dir() -> Path:
     return Path(value).resolve()
 
 
-@lru_cache(maxsize=None)
 def values(chapter: str) -> dict:
-    """The in-text values a chapter's analysis computed."""
-    return json.loads((results_dir() / "values" / f"{chapter}.json").read_text(encoding="utf-8"))
+    """The in-text values a chapter's analysis computed; each text and number, shown inline, links to its record."""
+    return _traced_values(chapter, str(Path.cwd()))
+
+
+@lru_cache(maxsize=None)
+def _traced_values(chapter: str, here: str) -> dict:
+    # Cached per chapter and folder: the links are relative to the chapter being executed.
+    record = json.loads((results_dir() / "values" / f"{chapter}.json").read_text(encoding="utf-8"))
+    page = records_href(chapter)
+    return provlinks.trace(record, f"Values record values/{chapter}.json", lambda path: f"{page}#{provlinks.value_anchor(path)}")
+
+
+def project_root() -> Path:
+    """The book's project folder: the nearest folder above the chapter being executed with a _quarto.yml."""
+    return next((f for f in [Path.cwd(), *Path.cwd().parents] if (f / "_quarto.yml").is_file()), Path.cwd())
+
+
+def records_href(chapter: str) -> str:
+    """The link from the chapter being executed to a chapter's record page (the site mirrors the project)."""
+    return relative_to_here(project_root() / provlinks.records_page(chapter))
 
 
 def table(chapter: str, name: str) -> pd.DataFrame:
@@ -60,6 +78,37 @@ def markdown_table(frame: pd.DataFrame, markup: tuple[str, ...] = ()) -> str:
     return shown.to_markdown(index=False, disable_numparse=True)
 
 
+def published_table(chapter: str, name: str, markup: tuple[str, ...] = ()) -> str:
+    """A chapter's published table as a pipe table, with (on the site only) links to its record and its CSV."""
+    href = f"{records_href(chapter)}#{provlinks.output_anchor('table', name)}"
+    data = relative_to_here(results_dir() / "tables" / chapter / f"{name}.csv")
+    return markdown_table(table(chapter, name), markup) + "\n\n" + provlinks.table_mark(href, f"table {name}", data)
+
+
+def sourced_table(frame: pd.DataFrame, chapter: str, anchor: str, what: str, markup: tuple[str, ...] = ()) -> str:
+    """A table the chapter assembles from a record's values or reports, with (site only) a link to that record."""
+    return markdown_table(frame, markup) + "\n\n" + records_mark(chapter, anchor, what)
+
+
+def records_mark(chapter: str, anchor: str, what: str) -> str:
+    """The site-only link under a table to its record on a records page (`index` is the page of every job)."""
+    return provlinks.table_mark(f"{records_href(chapter)}#{anchor}", what)
+
+
+def disclosure_report() -> dict:
+    """The disclosure gate's report of this build; its texts and numbers, shown inline, link to its record."""
+    from goodcare.disclosure import report
+
+    return traced(report.read(results_dir() / "disclosure" / "report.json"), "Disclosure report disclosure/report.json",
+                  "index", "report-disclosure")
+
+
+def traced(record: dict, source: str, chapter: str, anchor: str) -> dict:
+    """A report (parsed JSON) whose texts and numbers, shown inline, link to its entry on a records page."""
+    href = f"{records_href(chapter)}#{anchor}"
+    return provlinks.trace(record, source, lambda path: href)
+
+
 def relative_to_here(path: Path) -> str:
     """A path relative to the chapter being executed (Quarto resolves links from the document)."""
     return Path(os.path.relpath(path, Path.cwd())).as_posix()
@@ -68,8 +117,9 @@ def relative_to_here(path: Path) -> str:
 def figure_markdown(chapter: str, name: str, caption: str) -> str:
     """Markdown for a figure: the SVG, its label, data-derived alt text and a link to its data."""
     files = figure_files(chapter, name)
-    alt = values(chapter)["figures"][name]["alt"].replace('"', "'")
-    return f'![{caption} [Data behind this figure (CSV)]({files["csv"]}).]({files["svg"]}){{#fig-{name} fig-alt="{alt}"}}'
+    alt = str(values(chapter)["figures"][name]["alt"]).replace('"', "'")
+    mark = provlinks.figure_mark(f"{records_href(chapter)}#{provlinks.output_anchor('figure', name)}", f"figure {name}")
+    return f'![{caption} [Data behind this figure (CSV)]({files["csv"]}). {mark}]({files["svg"]}){{#fig-{name} fig-alt="{alt}"}}'
 
 
 def validation_summaries() -> list[dict]:
@@ -80,30 +130,37 @@ def validation_summaries() -> list[dict]:
 
 def repo_url() -> str | None:
     """The book's `repo-url` from _quarto.yml (found above the chapter being executed), if set."""
-    import yaml
-
-    for folder in [Path.cwd(), *Path.cwd().parents]:
-        if (folder / "_quarto.yml").is_file():
-            return (yaml.safe_load((folder / "_quarto.yml").read_text(encoding="utf-8")).get("book") or {}).get("repo-url")
-    return None
+    return provlinks.book_setting(project_root(), "repo-url")
 
 
-def provenance_note(chapter: str) -> str:
-    """How this chapter's tables and figures were made: rule, script and module (linked at the commit
-    when `repo-url` is set) on the site; in the PDF, where the records are."""
-    record = json.loads((results_dir() / "provenance" / f"{chapter}.json").read_text(encoding="utf-8"))
-    # The record's code is every module the job imported (chapters/__init__.py among them): name the chapter's own.
-    module = next((p for p in record["code"] if p.endswith(f"/chapters/{chapter}.py")), record["script"]["path"])
-    url, commit = repo_url(), record["commit"].split("+")[0]
-    link = f"[`{module}`]({url.rstrip('/')}/blob/{commit}/{module})" if url and commit != "unknown" else f"`{module}`"
+def provenance_note(*chapters: str) -> str:
+    """Where the records behind this chapter are: on the site, the rule and code of each analysis it shows (linked
+    at the commit when `repo-url` is set) and a link to its record page; in the PDF, one sentence naming the pages."""
+    site = []
+    for chapter in chapters:
+        path = results_dir() / "provenance" / f"{chapter}.json"
+        if not path.is_file():  # the page of every job (`index`): no one analysis to name
+            site.append("*How this was made:* "
+                        + provlinks.raw_html(f'<a href="{provlinks.attribute(records_href(chapter))}">the provenance records of '
+                                             "every job of this build</a>")
+                        + " give each job's rule, code, settings and the SHA-256 of its inputs and outputs.")
+            continue
+        record = json.loads(path.read_text(encoding="utf-8"))
+        # The record's code is every module the job imported (chapters/__init__.py among them): name the chapter's own.
+        module = next((p for p in record["code"] if p.endswith(f"/chapters/{chapter}.py")), record["script"]["path"])
+        url = provlinks.code_url(repo_url(), record["commit"], module)
+        link = f"[`{module}`]({url})" if url else f"`{module}`"
+        site.append(
+            f"*How this was made:* the tables, figures and numbers from the `{chapter}` analysis were made by rule "
+            f"`{record['rule']}` (script `{record['script']['path']}`, analysis {link}, code version "
+            f"`{record['code_version'][:12]}`); "
+            + provlinks.raw_html(f'<a href="{provlinks.attribute(records_href(chapter))}">their provenance records</a>')
+            + " give the inputs' SHA-256 and the data behind each."
+        )
     return (
-        "::: {.content-visible when-format=\"html\"}\n"
-        f"*How this was made:* every table and figure in this chapter was made by rule `{record['rule']}` "
-        f"(script `{record['script']['path']}`, analysis {link}, code version `{record['code_version'][:12]}`), "
-        f"from inputs whose hashes are in `provenance/{chapter}.json` of the results.\n:::\n\n"
+        "::: {.content-visible when-format=\"html\"}\n" + "\n\n".join(site) + "\n:::\n\n"
         "::: {.content-visible when-format=\"typst\"}\n"
-        f"*How this was made:* the rule, code and input hashes behind this chapter are recorded in "
-        f"`provenance/{chapter}.json` of the results; see the page on how this report was made.\n:::\n"
+        f"*Provenance:* {md_text(provlinks.pdf_pointer(list(chapters), provlinks.book_setting(project_root(), 'site-url')))}\n:::\n"
     )
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from goodcare.book import RESULTS_ENV
 from goodcare.outputs import write_json
 from goodcare.provenance import commit_time
+from goodcare.provlinks import book_setting
+from goodcare.recordpages import write_record_pages
 
 PDF_NAME = "what-size-is-good-care.pdf"
 NO_QUARTO = (
@@ -148,5 +150,7 @@ def render_book(project: Path, results: Path, book_dir: Path, manifest: Path, lo
         causes = [f"raised {error}" for error in traceback_errors(log_text)[:3]]
         detail = "; ".join(problems[:5] + causes + [f"{m} was not produced" for m in missing]) or f"quarto exited with {proc.returncode}"
         raise RenderError(f"The book was not rendered ({detail}). Full log: {log_path}")
+    # The pages the figures', tables' and numbers' provenance links lead to (Quarto knows nothing of them).
+    write_record_pages(staging, results, project, book_setting(project, "repo-url"), book_setting(project, "title") or "The book")
     publish(staging, book_dir)
     write_json({"book_dir": book_dir.name, "files": file_hashes(book_dir)}, manifest)
