@@ -116,3 +116,12 @@ def rendered_results(rendered_project) -> Path:
 def book_dir(rendered_project) -> Path:
     """The rendered book (site and PDF) of the default target."""
     return rendered_project / "_book"
+
+
+@pytest.fixture(scope="session")
+def site(book_dir):
+    """The base URL of the rendered book, served from 127.0.0.1 on a free port."""
+    import sitecheck  # here, so that runs without the book never import its HTTP and HTML helpers
+
+    with sitecheck.serve(book_dir) as base_url:
+        yield base_url

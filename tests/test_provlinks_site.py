@@ -178,12 +178,6 @@ class Follower:
 
 
 @pytest.fixture(scope="module")
-def site(book_dir):
-    with sitecheck.serve(book_dir) as base_url:
-        yield base_url
-
-
-@pytest.fixture(scope="module")
 def pages(site):
     """Every chapter page's tree and provenance links."""
     fetcher = sitecheck.Fetcher(site)

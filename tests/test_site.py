@@ -43,13 +43,6 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site(book_dir):
-    """The base URL of the rendered book, served from 127.0.0.1 on a free port."""
-    with sitecheck.serve(book_dir) as base_url:
-        yield base_url
-
-
-@pytest.fixture(scope="session")
 def fetcher(site):
     return sitecheck.Fetcher(site)
 
