@@ -229,7 +229,7 @@ def ordinal_false_verdicts(design: Design, current: np.ndarray, expected: np.nda
 def run(datasets: int, seed: int, effect_datasets: int | None = None, design: Design | None = None,
         ordinal_datasets: int | None = None) -> dict:
     """The calibration study: `datasets` null data sets and `effect_datasets` (default half) under the built-in effect;
-    chapter 6's ordinal sensitivity is fitted to the first `ordinal_datasets` (default half) null data sets (50 ms each)."""
+    chapter 6's ordinal sensitivity is fitted to the first `ordinal_datasets` (default half) null data sets (about 12 ms each)."""
     design = design or Design()
     effect_datasets = datasets // 2 if effect_datasets is None else effect_datasets
     ordinal_datasets = datasets // 2 if ordinal_datasets is None else ordinal_datasets
