@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from conftest import require_tool
-from goodcare import provlinks, recordpages
+from goodcare import provenance, provlinks, recordpages
 
 HOSTILE = '*Bold* <script>alert(1)</script> [link](http://x.example) "q" `code` & @fig-x'
 
@@ -239,6 +239,16 @@ def test_write_record_pages_writes_every_page_and_copies_the_data_files(build, t
     # Written twice, the pages are byte-identical (no timestamps, a stable order).
     again = recordpages.write_record_pages(tmp_path / "again", results, project, None, "Book")
     assert [p.read_bytes() for p in pages] == [p.read_bytes() for p in again]
+
+
+def test_record_pages_withhold_the_register_of_names_settings(build):
+    project, results, records, _ = build
+    # Names listed inline in the config, and the register's file: the names are what the register protects.
+    records["disclose_ch"]["params"] = {"settings": {"deny_list": ["Alex Smith"], "deny_list_file": "data/register.txt", "k": 5}}
+    page = recordpages.chapter_page("ch", records, project, results, None, "Book")
+    assert "Alex Smith" not in page and "register.txt" not in page
+    job = lxml.html.fromstring(page).get_element_by_id("job-disclose_ch").text_content()
+    assert job.count(provenance.WITHHELD) == 2 and '"k": 5' in job
 
 
 # ---- what the chapters call ----------------------------------------------------------------------------------

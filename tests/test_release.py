@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, copy_project, snakemake
 from cratecheck import issues, validate_offline, warm_cache
-from goodcare import crate, release
+from goodcare import crate, provenance, release
 from goodcare.paths import unsafe_paths
 from goodcare.render import BOOK_MARKER, PDF_NAME
 
@@ -114,7 +114,7 @@ def test_released_records_withhold_the_register_and_its_hash(project):
     record = json.loads((project / "results/provenance/disclose_micro.json").read_text())
     out = release.redacted_record(record, Path("data/register-of-names.txt"))
     assert out["inputs"] == {"results/analysis/micro/values.json": "a" * 64}
-    assert out["params"]["settings"] == {"deny_list": release.WITHHELD, "deny_list_file": release.WITHHELD, "min_people": 10}
+    assert out["params"]["settings"] == {"deny_list": provenance.WITHHELD, "deny_list_file": provenance.WITHHELD, "min_people": 10}
     assert out["outputs"] == record["outputs"] and out["rule"] == record["rule"]
     assert "Alex" not in json.dumps(out) and "b" * 64 not in json.dumps(out)
 

@@ -146,8 +146,7 @@ def provenance_note(*chapters: str) -> str:
                         + " give each job's rule, code, settings and the SHA-256 of its inputs and outputs.")
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
-        # The record's code is every module the job imported (chapters/__init__.py among them): name the chapter's own.
-        module = next((p for p in record["code"] if p.endswith(f"/chapters/{chapter}.py")), record["script"]["path"])
+        module = provlinks.analysis_module(record, chapter)
         url = provlinks.code_url(repo_url(), record["commit"], module)
         link = f"[`{module}`]({url})" if url else f"`{module}`"
         site.append(

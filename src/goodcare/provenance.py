@@ -7,6 +7,10 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+# The settings that name the register of names and places (or list names inline): withheld wherever records are
+# published (the release's copies, the site's record pages), since the names are what the register protects.
+REGISTER_SETTINGS = ("deny_list", "deny_list_file")
+WITHHELD = "withheld from publication"
 PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "plotnine", "matplotlib", "scipy", "statsmodels", "snakemake", "goodcare")
 
 
@@ -52,3 +56,12 @@ def commit_time(root: Path) -> int | None:
         return int(out.stdout.strip())
     except (OSError, subprocess.CalledProcessError, ValueError):
         return None
+
+
+def withheld_settings(value):
+    """A record's params with every register setting (deny_list, deny_list_file) replaced by a note."""
+    if isinstance(value, dict):
+        return {k: WITHHELD if k in REGISTER_SETTINGS else withheld_settings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [withheld_settings(v) for v in value]
+    return value

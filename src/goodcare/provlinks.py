@@ -66,6 +66,13 @@ def code_url(repo_url: str | None, commit: str, path: str) -> str | None:
     return f"{repo_url.rstrip('/')}/blob/{commit}/{path}"
 
 
+def analysis_module(record: dict, chapter: str) -> str:
+    """The code file that says most about how a chapter's outputs were made: its own module (chapters/NAME.py),
+    found among every module the job imported (chapters/__init__.py among them), else the rule's script."""
+    return next((p for p in sorted(record.get("code", {})) if p.endswith(f"/chapters/{chapter}.py")),
+                record.get("script", {}).get("path", ""))
+
+
 def raw_html(markup: str) -> str:
     """Markup as a pandoc raw-HTML inline: kept on the site, dropped from the Typst PDF."""
     return f"`{markup}`{{=html}}"

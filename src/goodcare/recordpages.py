@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 
 from goodcare import provlinks
-from goodcare.provenance import sha256
+from goodcare.provenance import sha256, withheld_settings
 from goodcare.provlinks import attribute, code_url, job_anchor, output_anchor, value_anchor
 
 # Published outputs the pages describe, by their folder in the results: figures and tables by name, values whole.
@@ -130,7 +130,7 @@ def job_section(name: str, record: dict, project: Path, here: Path, repo_url: st
         ("Script", code_item(script.get("path", ""), script.get("sha256"), commit, repo_url)),
         ("Code version", f"<code>{escape(record.get('code_version', ''))}</code> (one SHA-256 over every code file below)"),
         ("Code", f"<ul>{code_items}</ul>" if code_items else "<p>none</p>"),
-        ("Parameters", f"<pre>{escape(json.dumps(record.get('params', {}), indent=1, sort_keys=True, ensure_ascii=False))}</pre>"),
+        ("Parameters", f"<pre>{escape(json.dumps(withheld_settings(record.get('params', {})), indent=1, sort_keys=True, ensure_ascii=False))}</pre>"),
         ("Inputs (data)", file_list(record.get("inputs", {}), project, here)),
         ("Outputs", file_list(record.get("outputs", {}), project, here)),
         ("Software", escape(", ".join(f"{k} {v}" for k, v in sorted(record.get("packages", {}).items())))),
@@ -154,9 +154,8 @@ def output_section(kind: str, name: str, files: dict, ctx: dict) -> str:
     outputs = gate["outputs"]
     shown = [f"<li>{file_item(p, outputs.get(p), project, here, link=True)}</li>" for _, p in sorted(files.items())]
     data = files.get(".csv")
-    # The analysis's own module (chapters/NAME.py) says most about how the output was made; else its script.
     code = analysis.get("code", {})
-    module = next((p for p in sorted(code) if p.endswith(f"/chapters/{ctx['chapter']}.py")), analysis.get("script", {}).get("path", ""))
+    module = provlinks.analysis_module(analysis, ctx["chapter"])
     twin = staged_twin(next(iter(files.values())), analysis, project, results, ctx["chapter"])
     made = (f'rule <code>{escape(analysis.get("rule", ""))}</code> (<a href="#{job_anchor(ctx["analysis"])}">job record</a>)'
             + (f", staged as {file_item(twin[0], twin[1], project, here)}" if twin else ""))

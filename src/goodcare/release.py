@@ -10,7 +10,7 @@ from pathlib import Path
 from goodcare.citation import load_citation
 from goodcare.crate import Released, Run, crate_json
 from goodcare.outputs import write_json
-from goodcare.provenance import git_commit, package_versions, sha256
+from goodcare.provenance import git_commit, package_versions, sha256, withheld_settings
 from goodcare.records import files_below
 from goodcare.render import BOOK_MARKER, PDF_NAME, Marker, RenderError, file_hashes, made_by, publish
 
@@ -21,9 +21,6 @@ RELEASE = Marker(".goodcare-release", "This folder was made by goodcare's releas
 PUBLISHED = ("tables", "figures", "values")
 # Bookkeeping files of Snakemake and the render, not part of what they made.
 BOOKKEEPING = {".snakemake_timestamp", BOOK_MARKER}
-# The settings that name the register of names and places (or list names inline): withheld from released records.
-REGISTER_SETTINGS = ("deny_list", "deny_list_file")
-WITHHELD = "withheld from the release"
 DATA_CHECKSUMS = "checksums/data.sha256"
 CRATE = "ro-crate-metadata.json"
 GENERATOR = re.compile(r'<meta name="generator" content="quarto-([0-9][0-9.]*)"')
@@ -123,15 +120,6 @@ def redacted_record(record: dict, register: Path | None, roots: dict[str, Path] 
     return out
 
 
-def withheld_settings(value):
-    """A record's params with every register setting (deny_list, deny_list_file) replaced by a note."""
-    if isinstance(value, dict):
-        return {k: WITHHELD if k in REGISTER_SETTINGS else withheld_settings(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [withheld_settings(v) for v in value]
-    return value
-
-
 def quarto_version(book: Path) -> str | None:
     """The Quarto version that rendered the book, from the generator tag of its first page."""
     match = GENERATOR.search((book / "index.html").read_text(encoding="utf-8", errors="replace"))
@@ -146,7 +134,7 @@ def released(path: str, name: str, folder: Path) -> Released:
     return Released(path, name, sha256(target))
 
 
-def run_of(src: Sources, folder: Path, date: str, software: dict[str, str], commit: str) -> Run:
+def run_of(src: Sources, folder: Path, date: str, software: dict[str, str], commit: str, checksums: dict[str, str]) -> Run:
     """What the crate says about this release, read from the staged release folder and the citation."""
     cff = load_citation(src.citation)
     workflow = [f"workflow/{p.as_posix()}" for p in src.workflow]
@@ -159,7 +147,7 @@ def run_of(src: Sources, folder: Path, date: str, software: dict[str, str], comm
              released("CITATION.cff", "How to cite this compendium", folder)]
     return Run(title=cff["title"], description=cff.get("abstract", cff["title"]), version=str(cff["version"]),
                license=cff["license"], authors=cff["authors"], date=date, commit=commit, workflow=workflow[0],
-               workflow_parts=workflow[1:], inputs=data_checksums(src.data, src.data_dir, src.register),
+               workflow_parts=workflow[1:], inputs=checksums,
                outputs=outputs, files=files, software=software)
 
 
@@ -177,13 +165,15 @@ def stage_release(src: Sources, staging: Path, date: str) -> None:
     for record in src.records:
         write_json(redacted_record(json.loads(Path(record).read_text(encoding="utf-8")), src.register, roots),
                    staging / "provenance" / Path(record).name)
+    checksums = data_checksums(src.data, src.data_dir, src.register)  # hashed once: the checksum file and the crate
     (staging / DATA_CHECKSUMS).parent.mkdir(parents=True, exist_ok=True)
-    (staging / DATA_CHECKSUMS).write_text(sha256sum_text(data_checksums(src.data, src.data_dir, src.register)), encoding="utf-8")
+    (staging / DATA_CHECKSUMS).write_text(sha256sum_text(checksums), encoding="utf-8")
     versions = package_versions()
     write_json(versions, staging / "environment" / "packages.json")
-    software = {**versions, **({"quarto": quarto_version(src.book)} if quarto_version(src.book) else {})}
+    quarto = quarto_version(src.book)
+    software = {**versions, **({"quarto": quarto} if quarto else {})}
     commit = git_commit(Path.cwd())
-    (staging / CRATE).write_text(crate_json(run_of(src, staging, date, software, commit)), encoding="utf-8")
+    (staging / CRATE).write_text(crate_json(run_of(src, staging, date, software, commit, checksums)), encoding="utf-8")
 
 
 def make_release(src: Sources, release_dir: Path, manifest: Path, date: str | None = None) -> None:
