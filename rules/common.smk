@@ -91,6 +91,11 @@ def all_chapters():
     return [*CHAPTERS, "performance", "appendices", "howmade", "calibration"]
 
 
+def ledger_chapters():
+    """Chapters the book-wide key ledger reads: all but the scorecard, which is staged from the others' published values."""
+    return [c for c in all_chapters() if c != "performance"]
+
+
 def quoting_chapters():
     """Chapters whose analysis reads the coded excerpts, so may quote them (attributed book-wide)."""
     return [c for c, tables in CHAPTER_TABLES.items() if "codings" in tables]

@@ -26,6 +26,27 @@ rule disclose_quotes:
         "../scripts/disclose.py"
 
 
+# One decision per key (group) for the whole book, before any chapter publishes: a group suppressed in one chapter is
+# suppressed in all, and secondary partners are chosen over every chapter's lines. Chapter 9 is staged from the
+# others' published values, so its gate applies the ledger and the book report checks what it adds.
+rule disclosure_keys:
+    input:
+        staged=[f"{RES}/analysis/{c}" for c in ledger_chapters()],
+        code=DISCLOSURE_CODE,
+    output:
+        ledger=f"{RES}/disclosure/keys.json",
+    log:
+        f"{LOGS}/disclosure/keys.log",
+    benchmark:
+        f"{LOGS}/benchmark/disclosure_keys.tsv"
+    params:
+        settings=DISCLOSURE,
+    conda:
+        ENV
+    script:
+        "../scripts/disclose.py"
+
+
 for chapter in all_chapters():
 
     rule:
@@ -33,6 +54,7 @@ for chapter in all_chapters():
             f"disclose_{chapter}"
         input:
             staged=f"{RES}/analysis/{chapter}",
+            ledger=rules.disclosure_keys.output.ledger,
             **quote_inputs(chapter),
             code=DISCLOSURE_CODE,
         output:

@@ -19,6 +19,10 @@ SHARED = ROOT.parent / "shared"
 # test, and one that renders the book is also end to end (out of the default run; CI runs it with -m e2e).
 BUILDS = {"built_project", "built_results", "rendered_project", "rendered_results", "book_dir"}
 RENDERS = {"rendered_project", "rendered_results", "book_dir"}
+# Every chapter's disclosure gate, and the key ledger they all read: it reads every chapter's staged cells (one
+# decision per group for the book), so a change to any chapter's cells reruns it and them.
+EVERY_GATE = {"disclosure_keys", *(f"disclose_{c}" for c in ("methods", "micro", "outcomes", "personalisation", "innovation",
+                                                             "sustainability", "performance", "appendices", "howmade", "calibration"))}
 
 
 def pytest_collection_modifyitems(config, items):

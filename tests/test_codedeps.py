@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, snakemake
+from conftest import EVERY_GATE, ROOT, copy_project, snakemake
 from goodcare import codedeps, qmd
 
 # --- (a) the closure on a hand-made package ---------------------------------------------------------------------
@@ -336,13 +336,13 @@ def test_every_record_hashes_its_rules_code_inputs(built_project):
 
 @pytest.mark.workflow
 @pytest.mark.parametrize("module, expected", [
-    # The scorecard's verdict rule: chapter 9 (its gate, the book's disclosure report, the changes since the last
-    # release, which read every published output), chapter 6 (its check of H1 against the ceiling gives a verdict)
-    # and the calibration study that judges simulated data sets with it (and chapter 4's table of it), no other analysis.
-    ("verdict.py", {"analyse_performance", "disclose_performance", "analyse_outcomes", "disclose_outcomes", "calibrate",
-                    "analyse_calibration", "disclose_calibration", "disclosure_report", "changes"}),
-    # Merging rare categories: chapter 5 only.
-    ("merge.py", {"analyse_micro", "disclose_micro", "disclosure_report", "changes"}),
+    # The scorecard's verdict rule: chapter 9, chapter 6 (its check of H1 against the ceiling gives a verdict) and
+    # the calibration study that judges simulated data sets with it (and chapter 4's table of it), no other analysis;
+    # then the key ledger and every gate (it reads every chapter's cells), the book's disclosure report and the
+    # changes since the last release, which read every published output.
+    ("verdict.py", {"analyse_performance", "analyse_outcomes", "calibrate", "analyse_calibration", *EVERY_GATE, "disclosure_report", "changes"}),
+    # Merging rare categories: chapter 5 only (and the scorecard, which reads the gates' values again).
+    ("merge.py", {"analyse_micro", "analyse_performance", *EVERY_GATE, "disclosure_report", "changes"}),
 ])
 def test_changing_an_imported_module_reruns_exactly_its_dependants(built_project, tmp_path, module, expected):
     from test_workflow import job_counts

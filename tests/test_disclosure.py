@@ -88,8 +88,8 @@ def test_zero_cells_fail_unless_zeros_are_declared_not_disclosive():
 
 # --- secondary suppression, checked by recomputing from what is published ------------------------------------
 
-def role_table() -> ChapterResult:
-    """People by role and provider group with totals; the carers of micro-enterprises are too few (5)."""
+def role_rows() -> pd.DataFrame:
+    """20 staff and 5 carers of micro-enterprises, 20 staff and 16 carers of larger providers (ids unique)."""
     rows = pd.concat([
         people({f"m{i}": 4 for i in range(5)}, role="staff", group="micro"),
         people({f"l{i}": 5 for i in range(4)}, role="staff", group="larger"),
@@ -97,6 +97,12 @@ def role_table() -> ChapterResult:
         people({f"l{i}": 4 for i in range(4)}, role="carer", group="larger"),
     ], ignore_index=True)
     rows["participant_id"] = rows["role"] + rows["participant_id"]
+    return rows
+
+
+def role_table() -> ChapterResult:
+    """People by role and provider group with totals; the carers of micro-enterprises are too few (5)."""
+    rows = role_rows()
     counts = pd.crosstab(rows["role"], rows["group"]).reindex(index=["staff", "carer"], columns=["micro", "larger"])
     display = counts.assign(total=counts.sum(axis=1)).reset_index().rename(columns={"role": "Role", "micro": "Micro", "larger": "Larger", "total": "Total"})
     roles = pd.DataFrame({"role": ["staff", "carer"]})

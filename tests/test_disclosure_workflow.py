@@ -9,7 +9,7 @@ import yaml
 from conftest import copy_project, snakemake
 from goodcare.disclosure import Settings
 from goodcare.disclosure.rules import primary
-from goodcare.disclosure.stage import read_stage
+from goodcare.disclosure.stage import leaves, read_stage
 from goodcare.outputs import is_suppressed
 
 
@@ -72,7 +72,34 @@ def test_the_report_counts_every_rule(built_results):
     assert report["cells_suppressed"] == sum(v for v in counts.values() if v)
     assert report["quotes"]["identifiers_found"] == 0 and report["quotes"]["excerpts_scanned"] > 0
     per_chapter = pd.read_csv(built_results / "disclosure" / "outcomes.csv")  # chapter 6 keeps suppressed level shares
-    assert set(per_chapter.columns) == {"chapter", "output", "cell", "rule", "key"} and len(per_chapter)
+    assert set(per_chapter.columns) == {"chapter", "output", "cell", "rule", "key", "because"} and len(per_chapter)
+    # Every cell suppressed for another's sake says which key it protects.
+    assert per_chapter.loc[per_chapter["rule"].eq("secondary"), "because"].str.startswith("protects key '").all()
+
+
+def test_no_group_the_key_ledger_suppresses_is_shown_in_any_chapter(built_results):
+    """The book-wide pass, recomputed on what is published: a key the ledger suppresses is suppressed in every
+    table, figure and value of every chapter (chapter 9's, read after the ledger, included)."""
+    ledger = json.loads((built_results / "disclosure" / "keys.json").read_text(encoding="utf-8"))
+    assert ledger["chapters"] == sorted(p.name for p in (built_results / "analysis").iterdir() if p.name != "performance")
+    hidden = {e["key"] for e in ledger["keys"] if e["chapter"] is None}
+    assert hidden, "the bundled build suppresses some groups"
+    checked = 0
+    for chapter, o, shown in staged_and_published(built_results):
+        for cell in o.cells[o.cells["key"].isin(hidden)].itertuples():
+            rows = range(len(shown)) if pd.isna(cell.row) else [int(cell.row)]
+            assert all(is_suppressed(shown.at[r, cell.column]) for r in rows), (chapter, o.label, cell.row, cell.column)
+            checked += 1
+    for stage in sorted((built_results / "analysis").iterdir()):
+        published = json.loads((built_results / "values" / f"{stage.name}.json").read_text(encoding="utf-8"))
+        values = next(o for o in read_stage(stage)[0] if o.kind == "values")
+        for cell in values.cells[values.cells["key"].isin(hidden)].itertuples():
+            node = published
+            for part in cell.path.split("."):
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            assert all(is_suppressed(v) for _, v in leaves(node)), (stage.name, cell.path)
+            checked += 1
+    assert checked >= len(hidden)
 
 
 @pytest.fixture(scope="module")

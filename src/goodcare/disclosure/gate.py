@@ -7,38 +7,38 @@ from pathlib import Path
 import pandas as pd
 
 from goodcare.disclosure import secondary
+from goodcare.disclosure.keys import Decisions
 from goodcare.disclosure.published import text_breaches
 from goodcare.disclosure.quotes import publish_quotes
 from goodcare.disclosure.report import chapter_report
 from goodcare.disclosure.rules import Breach, DisclosureError, misplaced, primary, structural, to_review, where
 from goodcare.disclosure.settings import Settings, rules
-from goodcare.disclosure.stage import DIGIT, Output, covers, leaves, read_stage, uncovered
+from goodcare.disclosure.stage import DIGIT, Output, all_cells, covers, leaves, read_stage, uncovered
 from goodcare.markup import neutralise_formulas
-from goodcare.outputs import CELL_COLUMNS, SUPPRESSED, write_csv, write_json
+from goodcare.outputs import SUPPRESSED, write_csv, write_json
 
 WITHHELD = "withheld (its analysis does not describe it for disclosure control)"
 
 
-def all_cells(outputs: list[Output]) -> pd.DataFrame:
-    """Every cell of the chapter in one frame, with the output it belongs to; a missing key becomes unique."""
-    text = {c: object for c in ("row", "column", "path", "statistic", "unit", "key")}
-    parts = [o.cells.astype(text).assign(output=o.label) for o in outputs if o.cells is not None and len(o.cells)]
-    if not parts:
-        return pd.DataFrame(columns=[*CELL_COLUMNS, "output"])
-    cells = pd.concat(parts, ignore_index=True)
-    own = cells["output"] + "@" + cells["row"].astype(str) + "/" + cells["column"].astype(str) + "/" + cells["path"].astype(str)
-    cells["key"] = cells["key"].where(cells["key"].notna() & cells["key"].ne(""), own)
-    cells["unit"] = cells["unit"].fillna("people")
-    return cells
-
-
-def decide(cells: pd.DataFrame, s: Settings) -> pd.Series:
-    """Per cell, the rule that suppresses it: a primary rule, `linked` (its key failed elsewhere) or `secondary`."""
+def decide(cells: pd.DataFrame, s: Settings, book: Decisions | None = None) -> pd.DataFrame:
+    """Per cell, the rule that suppresses it (`reason`: a primary rule; `linked`, its key failed in another cell of
+    the book; or `secondary`), for the last two why (`because`), and whether only the book-wide decisions hide it
+    (`elsewhere`: the chapter on its own would publish it). `book` holds the key ledger's decisions."""
     reason = primary(cells, s) if len(cells) else pd.Series(dtype=object)
-    failed = set(cells.loc[reason.ne(""), "key"]) - {"none"}
-    protecting = secondary.suppress(cells, failed)
-    reason = reason.mask(reason.eq("") & cells["key"].isin(failed), "linked")
-    return reason.mask(reason.eq("") & cells["key"].isin(set(protecting)), "secondary")
+    own = {k: f"fails {r} in this chapter" for k, r in zip(cells["key"], reason) if r and k != "none"}
+    alone = set(own) | set(secondary.suppress(cells, set(own)))  # what the chapter would hide on its own
+    book = book or Decisions()
+    failed = {**own, **book.failed}
+    # Partners for failures the ledger could not see (chapter 9 is staged after the other chapters published).
+    partners = secondary.suppress(cells, set(failed) | set(book.protecting))
+    protecting = {**book.protecting, **{k: f"protects key '{v}' (a line in this chapter)" for k, v in partners.items()}}
+    linked = reason.eq("") & cells["key"].isin(set(failed))
+    second = reason.eq("") & ~linked & cells["key"].isin(set(protecting))
+    because = pd.Series("", index=cells.index, dtype=object)
+    because[linked] = cells.loc[linked, "key"].map(failed)
+    because[second] = cells.loc[second, "key"].map(protecting)
+    return pd.DataFrame({"reason": reason.mask(linked, "linked").mask(second, "secondary"), "because": because,
+                         "elsewhere": (linked | second) & ~cells["key"].isin(alone)}, index=cells.index)
 
 
 def review_breaches(chapter: str, cells: pd.DataFrame, s: Settings) -> list[Breach]:
@@ -108,8 +108,9 @@ def check_published(chapter: str, outputs, cells: pd.DataFrame, frames: dict, s:
 
 
 def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, values_path: Path, s: Settings,
-             attributions: pd.DataFrame | None = None, codings: pd.DataFrame | None = None) -> dict:
+             attributions: pd.DataFrame | None = None, codings: pd.DataFrame | None = None, book: Decisions | None = None) -> dict:
     """Check a chapter's staged outputs, publish what passed and return the chapter's disclosure report.
+    `book`: the key ledger's decisions for this chapter (a group suppressed anywhere in the book is suppressed here).
 
     Raises DisclosureError (nothing published) if an output cannot be made safe by suppression.
     """
@@ -130,7 +131,8 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
     if breaches:
         raise DisclosureError(breaches)
     cells = all_cells(outputs)
-    cells["reason"] = decide(cells, s) if len(cells) else pd.Series(dtype=object)
+    decided = decide(cells, s, book) if len(cells) else pd.DataFrame(columns=["reason", "because", "elsewhere"], dtype=object)
+    cells[decided.columns] = decided
     breaches = review_breaches(chapter, cells[cells["reason"].eq("")], s)  # a cell suppressed anyway needs no review
     if breaches:
         raise DisclosureError(breaches)

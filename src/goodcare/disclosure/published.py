@@ -44,7 +44,8 @@ def published_texts(outputs, values: dict, quotes: pd.DataFrame | None, s: Setti
         if isinstance(value, str):
             rows.append(("values", f"'{_safe(path, kinds, names, 'a value whose path is withheld')}'", "an in-text value", value))
     texts = pd.DataFrame(rows, columns=TEXT_COLUMNS)
-    return texts[texts["text"].map(could_identify)].reset_index(drop=True)
+    # astype(bool): an empty mask of dtype object would select columns instead of rows.
+    return texts[texts["text"].map(could_identify).astype(bool)].reset_index(drop=True)
 
 
 def text_breaches(chapter: str, outputs, values: dict, quotes: pd.DataFrame | None, s: Settings) -> list[Breach]:

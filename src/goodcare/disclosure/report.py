@@ -11,7 +11,7 @@ from goodcare.outputs import write_csv, write_json
 
 SUPPRESSION_RULES = ("min_people", "min_organisations", "dominance_1", "dominance_2", "p_percent", "nk_values", "p_percent_values",
                      "negative_values", "missing_values", "linked", "secondary")
-CELL_COLUMNS = ["chapter", "output", "cell", "rule", "key"]
+CELL_COLUMNS = ["chapter", "output", "cell", "rule", "key", "because"]
 
 
 def acro_differences(s: Settings) -> list[dict]:
@@ -42,7 +42,9 @@ def acro_differences(s: Settings) -> list[dict]:
          "review if check_missing_values is on (off by default); the values are ignored",
          "stricter than ACRO's default; the same cells as ACRO with the check on"),
         ("Secondary suppression",
-         "within a chapter (linked keys, additive lines); across chapters, a group suppressed in one and published in another stops the book",
+         "book-wide, before any chapter publishes (rule disclosure_keys): a group that fails anywhere is suppressed in every chapter, "
+         "and partners are chosen over every chapter's additive lines at once; chapter 9, staged from the others' published values, "
+         "applies those decisions, and a group it alone would suppress that another chapter shows stops the book",
          "none: a linked table is sent to review", "ACRO leaves differencing to the output checker"),
     ]
     return [dict(zip(("rule", "gate", "acro", "why"), r)) for r in rows]
@@ -53,15 +55,17 @@ def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, mis
     hidden = cells[cells["reason"].ne("")] if len(cells) else cells.assign(reason=[])
     # One row per suppressed location: several cells at one spot (a count and its share) count once.
     spots = hidden.assign(cell=[where(c) for c in hidden.itertuples()]).drop_duplicates(["output", "cell"])
-    suppressed = [{"chapter": chapter, "output": r.output, "cell": r.cell, "rule": r.reason, "key": r.key} for r in spots.itertuples()]
+    suppressed = [{"chapter": chapter, "output": r.output, "cell": r.cell, "rule": r.reason, "key": r.key, "because": getattr(r, "because", "") or ""}
+                  for r in spots.itertuples()]
     per_output = []
     for o in outputs:
         mine = [x for x in suppressed if x["output"] == o.label]
         n_cells = 0 if o.cells is None else len(o.cells)
         per_output.append({"output": o.label, "status": status.get(o.label, "published"), "cells": n_cells,
                            "suppressed": len(mine), "undescribed": len(missing.get(o.label, []))})
+    elsewhere = int(spots["elsewhere"].fillna(False).astype(bool).sum()) if "elsewhere" in spots else 0
     return {"chapter": chapter, "outputs": per_output, "suppressed": suppressed, "quotes": quotes, "settings": s.public(),
-            "published_keys": published_keys(cells)}
+            "published_keys": published_keys(cells), "suppressed_for_other_chapters": elsewhere}
 
 
 def published_keys(cells: pd.DataFrame) -> list[str]:
@@ -74,7 +78,9 @@ def published_keys(cells: pd.DataFrame) -> list[str]:
 
 
 def cross_chapter_breaches(chapter_reports: list[dict]) -> list[Breach]:
-    """Groups suppressed in one chapter but published in another (a reader could difference the two)."""
+    """Groups suppressed in one chapter but published in another (a reader could difference the two). The key
+    ledger decides every chapter it reads at once, so this finds only what a chapter staged after it (chapter 9,
+    from the others' published values) suppressed on its own, or a gate that did not apply the ledger."""
     found = []
     for hidden in chapter_reports:
         keys = {c["key"]: c["rule"] for c in hidden["suppressed"] if c["key"] and c["key"] != "none" and "@" not in str(c["key"])}
@@ -113,6 +119,8 @@ def book_report(chapter_reports: list[dict], quotes: dict, s: Settings) -> dict:
         "relaxed": s.relaxed(),
         "settings": s.public(),
         "cells_suppressed": int(len(cells)),
+        # Cells a chapter alone would have published: their group, or a line it is in, was decided in another chapter.
+        "cells_suppressed_for_other_chapters": int(sum(r.get("suppressed_for_other_chapters", 0) for r in chapter_reports)),
         "outputs": outputs,
         "not_fully_published": [o for o in outputs if o["status"] != "published"],
         "quotes": quotes,

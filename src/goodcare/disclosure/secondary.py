@@ -51,19 +51,29 @@ def lines(cells: pd.DataFrame) -> list[Line]:
     return found
 
 
+def people_per_key(cells: pd.DataFrame) -> dict:
+    """The fewest people any cell of a key stands on (a partner is chosen by it)."""
+    return pd.to_numeric(cells["people"], errors="coerce").fillna(0).groupby(cells["key"]).min().to_dict()
+
+
 def suppress(cells: pd.DataFrame, primary_keys: set) -> dict:
+    """Keys to suppress for secondary reasons among one chapter's lines (see `close_lines`): {key: key it protects}."""
+    return {k: hidden for k, (hidden, _) in close_lines(lines(cells), people_per_key(cells), primary_keys).items()}
+
+
+def close_lines(all_lines: list[Line], people: dict, primary_keys: set) -> dict:
     """Keys to suppress for secondary reasons: repeat until no closed line holds exactly one suppressed key.
 
     The partner is the line's unsuppressed member with the fewest people (zeros last: a zero may be
-    known), then the margin. Returns {key: key it protects}.
+    known), then the margin. Lines may come from several chapters (their keys shared where they name the
+    same group), so a partner chosen in one chapter's line is hidden in every other line that holds it.
+    Returns {key: (key it protects, index of the line that chose it)}.
     """
-    people = pd.to_numeric(cells["people"], errors="coerce").fillna(0).groupby(cells["key"]).min().to_dict()
     suppressed, added = set(primary_keys), {}
-    all_lines = lines(cells)
     changed = True
     while changed:
         changed = False
-        for line in all_lines:
+        for index, line in enumerate(all_lines):
             keys = [*line.members, *([line.margin] if line.margin else [])]
             hidden = [k for k in keys if k in suppressed]
             if len(hidden) != 1:
@@ -74,7 +84,7 @@ def suppress(cells: pd.DataFrame, primary_keys: set) -> dict:
             if partner is None:
                 continue  # nothing left to suppress: `exposed` reports it and the gate stops
             suppressed.add(partner)
-            added[partner] = hidden[0]
+            added[partner] = (hidden[0], index)
             changed = True
     return added
 

@@ -103,3 +103,16 @@ def uncovered(output: Output, values: dict | None = None) -> list[str]:
             if DIGIT.search(text) and not is_suppressed(text) and (r_idx, column) not in placed:
                 found.append(f"(row {r_idx + 1}, column '{column}')")
     return found
+
+
+def all_cells(outputs: list[Output]) -> pd.DataFrame:
+    """Every cell of the chapter in one frame, with the output it belongs to; a missing key becomes unique."""
+    text = {c: object for c in ("row", "column", "path", "statistic", "unit", "key")}
+    parts = [o.cells.astype(text).assign(output=o.label) for o in outputs if o.cells is not None and len(o.cells)]
+    if not parts:
+        return pd.DataFrame(columns=[*CELL_COLUMNS, "output"])
+    cells = pd.concat(parts, ignore_index=True)
+    own = cells["output"] + "@" + cells["row"].astype(str) + "/" + cells["column"].astype(str) + "/" + cells["path"].astype(str)
+    cells["key"] = cells["key"].where(cells["key"].notna() & cells["key"].ne(""), own)
+    cells["unit"] = cells["unit"].fillna("people")
+    return cells
