@@ -27,8 +27,9 @@ rule disclose_quotes:
 
 
 # One decision per key (group) for the whole book, before any chapter publishes: a group suppressed in one chapter is
-# suppressed in all, and secondary partners are chosen over every chapter's lines. Chapter 9 is staged from the
-# others' published values, so its gate applies the ledger and the book report checks what it adds.
+# suppressed in all, and secondary partners are chosen over every chapter's lines. Chapter 9 (staged from the
+# others' published values) and the calibration chapter (simulated data) are not read: their gates apply the
+# ledger and the book report checks what they add.
 rule disclosure_keys:
     input:
         staged=[f"{RES}/analysis/{c}" for c in ledger_chapters()],

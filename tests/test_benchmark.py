@@ -21,5 +21,5 @@ def test_benchmark_runs_end_to_end_on_small_data():
     rerun = sorted({"analyse_howmade", "analyse_outcomes", "analyse_performance", "analyses", "changes", *EVERY_GATE, "disclosure_report", "validate_table"})
     assert f"Jobs rerun after the edit: {', '.join(rerun)}" in out
     assert "[benchmark" in proc.stderr and "scale: generating" in proc.stderr  # it says what it is doing
-    assert "Scale (60 organisations, 1,500 participants)" in out and "in one call (validation included)" in out
+    assert "Scale (60 organisations, 1,500 participants)" in out and "in one call: not measured with --small" in out
     assert "| validate_codings |" in out

@@ -79,9 +79,10 @@ def test_the_report_counts_every_rule(built_results):
 
 def test_no_group_the_key_ledger_suppresses_is_shown_in_any_chapter(built_results):
     """The book-wide pass, recomputed on what is published: a key the ledger suppresses is suppressed in every
-    table, figure and value of every chapter (chapter 9's, read after the ledger, included)."""
+    table, figure and value of every chapter (chapter 9's and the calibration chapter's, which apply the ledger
+    without being read by it, included); and the calibration chapter's cells are about no one, as the ledger assumes."""
     ledger = json.loads((built_results / "disclosure" / "keys.json").read_text(encoding="utf-8"))
-    assert ledger["chapters"] == sorted(p.name for p in (built_results / "analysis").iterdir() if p.name != "performance")
+    assert ledger["chapters"] == sorted(p.name for p in (built_results / "analysis").iterdir() if p.name not in ("performance", "calibration"))
     hidden = {e["key"] for e in ledger["keys"] if e["chapter"] is None}
     assert hidden, "the bundled build suppresses some groups"
     checked = 0
@@ -100,6 +101,8 @@ def test_no_group_the_key_ledger_suppresses_is_shown_in_any_chapter(built_result
             assert all(is_suppressed(v) for _, v in leaves(node)), (stage.name, cell.path)
             checked += 1
     assert checked >= len(hidden)
+    calibration = [o.cells for o in read_stage(built_results / "analysis" / "calibration")[0] if o.cells is not None]
+    assert all(cells["unit"].eq("none").all() for cells in calibration)
 
 
 @pytest.fixture(scope="module")

@@ -384,3 +384,21 @@ def test_cliffs_delta_interval_is_made_on_the_atanh_scale():
     r = stats.ordinal_superiority(levels, clusters, groups)
     expected = cr2.atanh_t_interval(r["estimate"], r["se"] ** 2, r["df"], 0.95)
     assert (r["low"], r["high"]) == (pytest.approx(float(expected[0])), pytest.approx(float(expected[1])))
+
+
+def test_the_array_fast_path_builds_the_same_frame_as_the_general_one():
+    """The simulations pass plain arrays and take `_frame`'s fast path: the same values, codes, groups and index
+    (RangeIndex when nobody is dropped) as the general path, which the chapters' Series take."""
+    from goodcare.stats import _frame
+
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        n = int(rng.integers(1, 120))
+        values = [rng.standard_normal(n), rng.integers(0, 5, n), rng.random(n) > 0.5][trial % 3]
+        if trial % 3 == 0 and trial % 2:
+            values[rng.random(n) < 0.2] = np.nan
+            values[rng.random(n) < 0.05] = np.inf
+        clusters, groups = rng.integers(0, 30, n) * 7, np.array(["micro", "larger"])[rng.integers(0, 2, n)]
+        fast = _frame(values, clusters, groups)
+        general = _frame(pd.Series(values), pd.Series(clusters), pd.Series(groups))  # Series: the general path
+        pd.testing.assert_frame_equal(fast, general, check_index_type=True, check_exact=True)

@@ -28,6 +28,8 @@ def _numbers(x) -> pd.Series:
 
 def _frame(values, clusters, groups) -> pd.DataFrame:
     """Align the inputs by position and drop people without a value or an organisation."""
+    if _plain_arrays(values, clusters, groups):
+        return _frame_of_arrays(values, clusters, groups)
     values, clusters, groups = (pd.Series(x).reset_index(drop=True) for x in (values, clusters, groups))
     if not len(values) == len(clusters) == len(groups):
         # A caller bug, not a data problem: aligning unequal inputs would silently pair the wrong people.
@@ -38,6 +40,24 @@ def _frame(values, clusters, groups) -> pd.DataFrame:
                           "g": groups.astype(str)})
     # Without an organisation a person cannot be resampled with it, so they are left out like a missing value.
     return frame[frame["v"].notna() & (frame["c"] >= 0)]
+
+
+def _plain_arrays(values, clusters, groups) -> bool:
+    """Whether the inputs are numpy arrays of numbers, integer codes and text of one length (the simulations'
+    data sets), which need none of pandas' coercions."""
+    arrays = all(isinstance(x, np.ndarray) and x.ndim == 1 for x in (values, clusters, groups))
+    return (arrays and values.dtype.kind in "biuf" and clusters.dtype.kind in "iu" and groups.dtype.kind == "U"
+            and len(values) == len(clusters) == len(groups))
+
+
+def _frame_of_arrays(values: np.ndarray, clusters: np.ndarray, groups: np.ndarray) -> pd.DataFrame:
+    """`_frame` for plain arrays, without a pandas Series per input: the same frame, index and values, about ten
+    times faster (goodcare.calibration builds thousands of these)."""
+    v = values.astype(float)
+    v[~np.isfinite(v)] = np.nan
+    keep = np.flatnonzero(~np.isnan(v))  # integer codes are never missing, so every person has an organisation
+    index = pd.RangeIndex(len(v)) if keep.size == len(v) else pd.Index(keep, dtype="int64")  # as a boolean mask leaves it
+    return pd.DataFrame({"v": v[keep], "c": pd.factorize(clusters)[0][keep], "g": groups[keep].astype(object)}, index=index)
 
 
 def _totals(codes: np.ndarray, matrix: np.ndarray) -> np.ndarray:

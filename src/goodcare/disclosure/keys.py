@@ -4,7 +4,8 @@ A key names a group of people or organisations. A group suppressed in one chapte
 recovered by differencing, so the ledger gives each key one decision for the whole book: it fails if any cell of it
 fails a primary rule anywhere, and secondary partners are chosen over every chapter's additive lines at once, so a
 partner hidden in one chapter is hidden wherever it appears. Keys no other chapter can share (a cell's own
-location, `none`) stay within their chapter. Each gate then applies the ledger's decisions to its own cells.
+location, `none`) stay within their chapter. Each gate then applies the ledger's decisions to its own cells,
+including the gates of chapters the ledger does not read (rules/common.smk, `ledger_chapters`).
 """
 
 from dataclasses import dataclass, field
