@@ -402,3 +402,19 @@ def test_the_array_fast_path_builds_the_same_frame_as_the_general_one():
         fast = _frame(values, clusters, groups)
         general = _frame(pd.Series(values), pd.Series(clusters), pd.Series(groups))  # Series: the general path
         pd.testing.assert_frame_equal(fast, general, check_index_type=True, check_exact=True)
+
+
+def test_organisation_welch_on_many_data_sets_equals_scipy_row_by_row():
+    """Rows without a missing organisation go through scipy vectorised, the others row by row: every number
+    is scipy's own, in the original row order."""
+    rng = np.random.default_rng(11)
+    first, second = rng.standard_normal((40, 9)), rng.standard_normal((40, 8)) + 0.3
+    first[rng.random((40, 9)) < 0.04] = np.nan
+    second[3, :] = np.nan  # a data set whose second group has no organisation with a value
+    assert 0 < np.isnan(first).any(axis=1).sum() < 40
+    out = stats.organisation_welch(first, second, 0.95)
+    test = scipy_stats.ttest_ind(first, second, equal_var=False, nan_policy="omit", axis=-1)
+    ci = test.confidence_interval(0.95)
+    for mine, theirs in ((out["p_value"], test.pvalue), (out["low"], ci.low), (out["high"], ci.high), (out["df"], test.df)):
+        np.testing.assert_array_equal(mine, np.asarray(theirs))
+    np.testing.assert_array_equal(out["k_second"], (~np.isnan(second)).sum(axis=1))

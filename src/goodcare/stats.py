@@ -195,6 +195,14 @@ def _cr2_interval(result, totals, scores, own, first, second, level, bounds, siz
     return result
 
 
+def _by_rows(rows: np.ndarray, chosen, rest) -> np.ndarray:
+    """One array from the values of the chosen rows and of the rest, in the original row order."""
+    chosen, rest = np.asarray(chosen), np.asarray(rest)
+    out = np.empty(rows.shape + chosen.shape[1:], dtype=np.result_type(chosen, rest))
+    out[rows], out[~rows] = chosen, rest
+    return out
+
+
 def organisation_welch(first: np.ndarray, second: np.ndarray, level: float) -> dict:
     """Welch's t interval for the difference of organisation means, first minus second, by scipy's ttest_ind.
 
@@ -202,6 +210,12 @@ def organisation_welch(first: np.ndarray, second: np.ndarray, level: float) -> d
     organisation without a value (left out). Each organisation weighs the same, however many people it has, so
     this answers a different question from the people-weighted comparison and needs no cluster correction."""
     first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    if first.ndim > 1:
+        # scipy omits NaN row by row in Python once any row has one; rows without NaN go through it vectorised.
+        clean = ~(np.isnan(first).any(axis=-1) | np.isnan(second).any(axis=-1))
+        if clean.any() and not clean.all():
+            parts = [organisation_welch(first[rows], second[rows], level) for rows in (clean, ~clean)]
+            return {k: _by_rows(clean, parts[0][k], parts[1][k]) for k in parts[0]}
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a group with one organisation or no spread: NaN, reported as None
         test = scipy_stats.ttest_ind(first, second, equal_var=False, nan_policy="omit", axis=-1)
