@@ -11,7 +11,7 @@ from goodcare.disclosure.keys import Decisions
 from goodcare.disclosure.published import text_breaches
 from goodcare.disclosure.quotes import publish_quotes
 from goodcare.disclosure.report import chapter_report
-from goodcare.disclosure.rules import Breach, DisclosureError, misplaced, primary, structural, to_review, where
+from goodcare.disclosure.rules import Breach, DisclosureError, drop_misplaced, primary, structural, to_review, where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.disclosure.stage import DIGIT, Output, all_cells, covers, leaves, read_stage, uncovered
 from goodcare.markup import neutralise_formulas
@@ -116,12 +116,8 @@ def run_gate(chapter: str, stage: Path, tables_dir: Path, figures_dir: Path, val
     """
     outputs, values, quotes = read_stage(Path(stage))
     breaches = [b for o in outputs for b in structural(chapter, o.label, o.frame, o.cells)]
-    missing = {}
+    missing = drop_misplaced(outputs)  # a cell that describes nothing: handled like an undescribed number
     for o in outputs:
-        outside = misplaced(o.cells, o.frame)
-        if outside.any():  # a cell that describes nothing: a contract error, handled like an undescribed number
-            missing[o.label] = [f"{where(c)} (its cell points outside the output)" for c in o.cells[outside].itertuples()]
-            o.cells = o.cells[~outside]
         missing[o.label] = missing.get(o.label, []) + uncovered(o, values)
     missing = {k: v for k, v in missing.items() if v}
     if s.undescribed == "stop":

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from goodcare.disclosure import secondary
-from goodcare.disclosure.rules import misplaced, primary
+from goodcare.disclosure.rules import drop_misplaced, primary
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.disclosure.stage import all_cells, read_stage
 
@@ -35,9 +35,7 @@ def staged_cells(stage: Path) -> pd.DataFrame:
     """Every cell of a chapter's staged outputs, as its gate reads them (a cell pointing outside its output is a
     contract error the gate reports; it is left out here as there)."""
     outputs, _, _ = read_stage(Path(stage))
-    for o in outputs:
-        if o.cells is not None and o.frame is not None:
-            o.cells = o.cells[~misplaced(o.cells, o.frame)]
+    drop_misplaced(outputs)
     return all_cells(outputs)
 
 

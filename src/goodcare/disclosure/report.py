@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from goodcare.disclosure.keys import shared
 from goodcare.disclosure.rules import Breach, DisclosureError, where
 from goodcare.disclosure.settings import Settings, rules
 from goodcare.outputs import write_csv, write_json
@@ -43,8 +44,9 @@ def acro_differences(s: Settings) -> list[dict]:
          "stricter than ACRO's default; the same cells as ACRO with the check on"),
         ("Secondary suppression",
          "book-wide, before any chapter publishes (rule disclosure_keys): a group that fails anywhere is suppressed in every chapter, "
-         "and partners are chosen over every chapter's additive lines at once; chapter 9, staged from the others' published values, "
-         "applies those decisions, and a group it alone would suppress that another chapter shows stops the book",
+         "and partners are chosen over every chapter's additive lines at once; chapter 9 (staged from the others' published values) "
+         "and the calibration chapter (simulated data) apply those decisions, and a group one of them alone would suppress that "
+         "another chapter shows stops the book",
          "none: a linked table is sent to review", "ACRO leaves differencing to the output checker"),
     ]
     return [dict(zip(("rule", "gate", "acro", "why"), r)) for r in rows]
@@ -55,7 +57,7 @@ def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, mis
     hidden = cells[cells["reason"].ne("")] if len(cells) else cells.assign(reason=[])
     # One row per suppressed location: several cells at one spot (a count and its share) count once.
     spots = hidden.assign(cell=[where(c) for c in hidden.itertuples()]).drop_duplicates(["output", "cell"])
-    suppressed = [{"chapter": chapter, "output": r.output, "cell": r.cell, "rule": r.reason, "key": r.key, "because": getattr(r, "because", "") or ""}
+    suppressed = [{"chapter": chapter, "output": r.output, "cell": r.cell, "rule": r.reason, "key": r.key, "because": r.because}
                   for r in spots.itertuples()]
     per_output = []
     for o in outputs:
@@ -63,7 +65,7 @@ def chapter_report(chapter: str, outputs, cells: pd.DataFrame, status: dict, mis
         n_cells = 0 if o.cells is None else len(o.cells)
         per_output.append({"output": o.label, "status": status.get(o.label, "published"), "cells": n_cells,
                            "suppressed": len(mine), "undescribed": len(missing.get(o.label, []))})
-    elsewhere = int(spots["elsewhere"].fillna(False).astype(bool).sum()) if "elsewhere" in spots else 0
+    elsewhere = int(spots["elsewhere"].astype(bool).sum())
     return {"chapter": chapter, "outputs": per_output, "suppressed": suppressed, "quotes": quotes, "settings": s.public(),
             "published_keys": published_keys(cells), "suppressed_for_other_chapters": elsewhere}
 
@@ -74,16 +76,17 @@ def published_keys(cells: pd.DataFrame) -> list[str]:
     if not len(cells):
         return []
     shown = cells[cells["reason"].eq("") & cells["unit"].ne("none") & cells["key"].notna()]
-    return sorted({k for k in shown["key"] if k != "none" and "@" not in k})
+    return sorted({k for k in shown["key"] if shared(k)})
 
 
 def cross_chapter_breaches(chapter_reports: list[dict]) -> list[Breach]:
     """Groups suppressed in one chapter but published in another (a reader could difference the two). The key
-    ledger decides every chapter it reads at once, so this finds only what a chapter staged after it (chapter 9,
-    from the others' published values) suppressed on its own, or a gate that did not apply the ledger."""
+    ledger decides every chapter it reads at once, so this finds only what a chapter it does not read (chapter 9,
+    staged from the others' published values; the calibration chapter) suppressed on its own, or a gate that did
+    not apply the ledger."""
     found = []
     for hidden in chapter_reports:
-        keys = {c["key"]: c["rule"] for c in hidden["suppressed"] if c["key"] and c["key"] != "none" and "@" not in str(c["key"])}
+        keys = {c["key"]: c["rule"] for c in hidden["suppressed"] if c["key"] and shared(str(c["key"]))}
         for shown in chapter_reports:
             if shown["chapter"] == hidden["chapter"]:
                 continue

@@ -139,6 +139,18 @@ def misplaced(cells: pd.DataFrame | None, frame: pd.DataFrame | None) -> pd.Seri
     return (cells["column"].notna() & ~cells["column"].isin(frame.columns)) | (rows.notna() & ((rows < 0) | (rows >= len(frame))))
 
 
+def drop_misplaced(outputs) -> dict[str, list[str]]:
+    """Remove from each output the cells that point outside it (a contract error, handled like an undescribed
+    number); returns, per output that had any, where they pointed, in words."""
+    found = {}
+    for o in outputs:
+        outside = misplaced(o.cells, o.frame)
+        if outside.any():
+            found[o.label] = [f"{where(c)} (its cell points outside the output)" for c in o.cells[outside].itertuples()]
+            o.cells = o.cells[~outside]
+    return found
+
+
 def where(cell) -> str:
     """A cell's location in words (never its value)."""
     path = getattr(cell, "path", None)

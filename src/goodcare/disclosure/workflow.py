@@ -49,9 +49,9 @@ def ledger_keys(smk, log) -> None:
     settings = Settings.from_config(smk.params.settings)
     ledger = book_ledger({Path(p).name: staged_cells(Path(p)) for p in smk.input.staged}, settings)
     write_json(ledger, smk.output.ledger)
-    elsewhere = sum(1 for e in ledger["keys"] if e["chapter"] is None and len(e["failed_in"]) == 1)
+    one_chapter = sum(1 for e in ledger["keys"] if e["chapter"] is None and len(e["failed_in"]) == 1)
     log.info("book: %d keys suppressed over %d chapters (%d failing in one chapter, shared with the others; %d secondary)",
-             len(ledger["keys"]), len(ledger["chapters"]), elsewhere, sum(1 for e in ledger["keys"] if e["protects"]))
+             len(ledger["keys"]), len(ledger["chapters"]), one_chapter, sum(1 for e in ledger["keys"] if e["protects"]))
 
 
 def report_book(smk, log) -> None:
